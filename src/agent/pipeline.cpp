@@ -1,0 +1,329 @@
+#include "agent/pipeline.h"
+
+#include <cstring>
+#include <unordered_set>
+
+#include "cgroup/walker.h"
+#include "util/log.h"
+
+namespace tracker {
+namespace {
+
+std::string bounded_string(const char* text, std::size_t capacity) {
+  return std::string(text, strnlen(text, capacity));
+}
+
+std::vector<std::string> split_argv(const tracker_exec_data& exec) {
+  std::vector<std::string> argv;
+  std::size_t length = std::min<std::size_t>(exec.argv_len, sizeof(exec.argv));
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < length; ++i) {
+    if (exec.argv[i] == '\0') {
+      argv.emplace_back(exec.argv + start, i - start);
+      start = i + 1;
+    }
+  }
+  if (start < length) argv.emplace_back(exec.argv + start, length - start);  // truncated
+  return argv;
+}
+
+void add_process_args(Event& event, const tracker_event& raw) {
+  switch (raw.type) {
+    case TRACKER_EVENT_PROCESS_FORK: {
+      const auto& fork = raw.data.fork;
+      event.args = {{"child_pid", "int", std::int64_t{fork.child_pid}},
+                    {"child_tid", "int", std::int64_t{fork.child_tid}},
+                    {"child_host_pid", "int", std::int64_t{fork.child_host_pid}},
+                    {"child_host_tid", "int", std::int64_t{fork.child_host_tid}}};
+      break;
+    }
+    case TRACKER_EVENT_PROCESS_EXEC:
+      event.args = {{"pathname", "const char*",
+                     bounded_string(raw.data.exec.filename, sizeof(raw.data.exec.filename))},
+                    {"argv", "const char**", split_argv(raw.data.exec)}};
+      break;
+    case TRACKER_EVENT_PROCESS_EXIT: {
+      std::int32_t status = raw.data.exit.exit_code;
+      event.args = {{"exit_code", "int", std::int64_t{(status >> 8) & 0xff}},
+                    {"signal", "int", std::int64_t{status & 0x7f}},
+                    {"process_group_exit", "bool", raw.data.exit.group_exit != 0}};
+      break;
+    }
+  }
+}
+
+std::optional<EventType> process_event_type(std::uint32_t type) {
+  switch (type) {
+    case TRACKER_EVENT_PROCESS_FORK:
+      return EventType::sched_process_fork;
+    case TRACKER_EVENT_PROCESS_EXEC:
+      return EventType::sched_process_exec;
+    case TRACKER_EVENT_PROCESS_EXIT:
+      return EventType::sched_process_exit;
+  }
+  return std::nullopt;
+}
+
+bool cgroup_has_processes(const std::string& mount_point, const std::string& path) {
+  std::string procs = mount_point + (path == "/" ? "" : path) + "/cgroup.procs";
+  FILE* file = std::fopen(procs.c_str(), "re");
+  if (!file) return false;
+  int ch = std::fgetc(file);
+  std::fclose(file);
+  return ch != EOF;
+}
+
+}  // namespace
+
+Pipeline::Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer)
+    : options_(std::move(options)), hierarchy_(std::move(hierarchy)), printer_(printer) {}
+
+void Pipeline::set_state_map(CgroupStateMap* map, std::uint32_t host_mnt_ns) {
+  state_map_ = map;
+  host_mnt_ns_ = host_mnt_ns;
+}
+
+void Pipeline::on_kernel_event(const tracker_event& event) {
+  ++stats_.kernel_events;
+  switch (event.type) {
+    case TRACKER_EVENT_CGROUP_MKDIR:
+      on_cgroup_mkdir(event);
+      break;
+    case TRACKER_EVENT_CGROUP_RMDIR:
+      on_cgroup_rmdir(event);
+      break;
+    default:
+      on_process_event(event);
+  }
+}
+
+tracker_container_state Pipeline::kernel_state(const ContainerRecord& container) const {
+  if (container.origin == ContainerOrigin::existing) return TRACKER_CONTAINER_EXISTING;
+  return container.started ? TRACKER_CONTAINER_STARTED : TRACKER_CONTAINER_CREATED;
+}
+
+void Pipeline::set_container_state(const ContainerRecord& container) {
+  if (!state_map_) return;
+  auto state = kernel_state(container);
+  state_map_->set(container.cgroup_id, state, container.cgroup_id);
+  for (auto sub : container.sub_cgroups) state_map_->set(sub, state, container.cgroup_id);
+}
+
+void Pipeline::mark_started(ContainerRecord& container) {
+  if (container.started || container.origin != ContainerOrigin::created) return;
+  container.started = true;
+  set_container_state(container);
+}
+
+void Pipeline::on_cgroup_mkdir(const tracker_event& event) {
+  const auto& data = event.data.cgroup;
+  std::string path = bounded_string(data.path, sizeof(data.path));
+  std::int64_t timestamp = clock_.to_epoch_ns(event.ctx.timestamp_ns);
+  auto added = registry_.add_cgroup(data.cgroup_id, path, ContainerOrigin::created, timestamp);
+  if (added.already_known) return;
+  if (!added.container) {
+    if (state_map_) state_map_->forget(data.cgroup_id);
+    if (added.orphan) {
+      log(LogLevel::debug, "cgroup", "{}: inside a container tracker has not seen; reconciling",
+          path);
+      reconcile();
+    }
+    return;
+  }
+
+  bool started_in_kernel = false;
+  if (state_map_) {
+    auto value = state_map_->get(data.cgroup_id);
+    started_in_kernel = value && value->state == TRACKER_CGROUP_PENDING_STARTED;
+  }
+  auto& container = *added.container;
+  if (started_in_kernel && container.origin == ContainerOrigin::created) container.started = true;
+  if (state_map_) state_map_->set(data.cgroup_id, kernel_state(container), container.cgroup_id);
+  if (added.new_container) {
+    announce(added.container, EventType::container_create, event.ctx, timestamp);
+  } else if (started_in_kernel) {
+    set_container_state(container);
+  }
+}
+
+void Pipeline::on_cgroup_rmdir(const tracker_event& event) {
+  const auto& data = event.data.cgroup;
+  if (state_map_) state_map_->forget(data.cgroup_id);
+  auto removed = registry_.remove_cgroup(data.cgroup_id);
+  if (removed.container)
+    remove(removed.container, event.ctx, clock_.to_epoch_ns(event.ctx.timestamp_ns));
+}
+
+void Pipeline::on_process_event(const tracker_event& raw) {
+  auto type = process_event_type(raw.type);
+  if (!type) return;
+  auto container = registry_.find_by_cgroup(raw.ctx.cgroup_id);
+  if (container && raw.type == TRACKER_EVENT_PROCESS_EXEC && !container->started &&
+      ((raw.flags & TRACKER_FLAG_CONTAINER_STARTED) || raw.ctx.mnt_ns != host_mnt_ns_))
+    mark_started(*container);
+
+  if (!options_.events.contains(*type) || !options_.scope.matches_task(container.get())) return;
+  Event event;
+  event.type = *type;
+  event.timestamp_ns = clock_.to_epoch_ns(raw.ctx.timestamp_ns);
+  event.context = raw.ctx;
+  event.container = std::move(container);
+  add_process_args(event, raw);
+  emit(std::move(event));
+}
+
+void Pipeline::announce(const std::shared_ptr<ContainerRecord>& container, EventType type,
+                        const tracker_task_context& context, std::int64_t timestamp_ns) {
+  if (observer_) observer_->container_added(container);
+  if (!options_.events.contains(type) || !options_.scope.matches_lifecycle(*container)) return;
+  Event event;
+  event.type = type;
+  event.timestamp_ns = timestamp_ns;
+  event.context = context;
+  event.container = container;
+  emit(std::move(event));
+}
+
+void Pipeline::remove(const std::shared_ptr<ContainerRecord>& container,
+                      const tracker_task_context& context, std::int64_t timestamp_ns) {
+  if (observer_) observer_->container_removed(container);
+  if (!options_.events.contains(EventType::container_remove) ||
+      !options_.scope.matches_lifecycle(*container))
+    return;
+  Event event;
+  event.type = EventType::container_remove;
+  event.timestamp_ns = timestamp_ns;
+  event.context = context;
+  event.container = container;
+  emit(std::move(event));
+}
+
+void Pipeline::emit(Event event) {
+  const auto& container = event.container;
+  if (container) {
+    auto held = held_.find(container->id());
+    bool waiting = container->enrichment == EnrichmentState::pending;
+    if (waiting || held != held_.end()) {
+      if (held == held_.end()) {
+        held = held_.emplace(container->id(), Held{}).first;
+        held->second.deadline_ns = BootClock::now_epoch_ns() + options_.hold_timeout_ns;
+      }
+      held->second.events.push_back(std::move(event));
+      if (held->second.events.size() > options_.hold_limit) {
+        ++stats_.held_released_early;
+        auto record = held->second.events.front().container;
+        auto events = std::move(held->second.events);
+        held_.erase(held);
+        for (auto& e : events) {
+          printer_.print(e);
+          ++stats_.printed;
+        }
+      }
+      return;
+    }
+  }
+  printer_.print(event);
+  ++stats_.printed;
+}
+
+void Pipeline::release(const std::shared_ptr<ContainerRecord>& container) {
+  auto held = held_.find(container->id());
+  if (held == held_.end()) return;
+  auto events = std::move(held->second.events);
+  held_.erase(held);
+  for (auto& event : events) {
+    printer_.print(event);
+    ++stats_.printed;
+  }
+}
+
+void Pipeline::release_expired() {
+  if (held_.empty()) return;
+  std::int64_t now = BootClock::now_epoch_ns();
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (it->second.deadline_ns > now) {
+      ++it;
+      continue;
+    }
+    ++stats_.held_released_early;
+    auto events = std::move(it->second.events);
+    it = held_.erase(it);
+    for (auto& event : events) {
+      printer_.print(event);
+      ++stats_.printed;
+    }
+  }
+}
+
+bool Pipeline::scan_existing(std::string& error) {
+  std::int64_t now = BootClock::now_epoch_ns();
+  tracker_task_context nobody{};
+  return walk_cgroups(
+      hierarchy_.mount_point,
+      [&](const CgroupDir& dir) {
+        auto added = registry_.add_cgroup(dir.cgroup_id, dir.path, ContainerOrigin::existing, 0);
+        if (!added.container || added.already_known) return;
+        auto& container = *added.container;
+        if (state_map_)
+          state_map_->set(dir.cgroup_id, kernel_state(container), container.cgroup_id);
+        if (added.new_container) {
+          container.created_ns = cgroup_ctime_ns(hierarchy_.mount_point, dir.path);
+          announce(added.container, EventType::existing_container, nobody, now);
+        }
+      },
+      error);
+}
+
+void Pipeline::reconcile() {
+  ++stats_.reconciles;
+  std::int64_t now = BootClock::now_epoch_ns();
+  tracker_task_context nobody{};
+  std::unordered_set<std::uint64_t> present;
+  std::unordered_set<std::uint64_t> container_cgroups;
+  std::string error;
+  bool walked = walk_cgroups(
+      hierarchy_.mount_point,
+      [&](const CgroupDir& dir) {
+        present.insert(dir.cgroup_id);
+        auto added = registry_.add_cgroup(dir.cgroup_id, dir.path, ContainerOrigin::created, now);
+        if (!added.container) return;
+        container_cgroups.insert(dir.cgroup_id);
+        if (added.already_known) return;
+        auto& container = *added.container;
+        if (added.new_container) {
+          container.created_ns = cgroup_ctime_ns(hierarchy_.mount_point, dir.path);
+          container.started = cgroup_has_processes(hierarchy_.mount_point, dir.path);
+        }
+        if (state_map_)
+          state_map_->set(dir.cgroup_id, kernel_state(container), container.cgroup_id);
+        if (added.new_container)
+          announce(added.container, EventType::container_create, nobody, now);
+      },
+      error);
+  if (!walked) {
+    log(LogLevel::warning, "cgroup", "cannot reconcile: {}", error);
+    return;
+  }
+
+  std::vector<std::uint64_t> gone;
+  registry_.for_each([&](const std::shared_ptr<ContainerRecord>& container) {
+    if (!present.count(container->cgroup_id)) gone.push_back(container->cgroup_id);
+    for (auto sub : container->sub_cgroups)
+      if (!present.count(sub)) gone.push_back(sub);
+  });
+  for (auto cgroup_id : gone) {
+    auto removed = registry_.remove_cgroup(cgroup_id);
+    if (removed.container) remove(removed.container, nobody, now);
+  }
+
+  if (!state_map_) return;
+  for (auto cgroup_id : state_map_->ids()) {
+    auto value = state_map_->get(cgroup_id);
+    bool pending = value && (value->state == TRACKER_CGROUP_PENDING ||
+                             value->state == TRACKER_CGROUP_PENDING_STARTED);
+    bool stale = present.count(cgroup_id) ? !container_cgroups.count(cgroup_id) : !pending;
+    if (stale) state_map_->forget(cgroup_id);
+  }
+}
+
+}  // namespace tracker

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "agent/clock.h"
+#include "cgroup/hierarchy.h"
+#include "events/event.h"
+#include "events/printer.h"
+#include "events/scope.h"
+#include "kernel/cgroup_state_map.h"
+#include "kernel/probes.h"
+#include "registry/registry.h"
+
+namespace tracker {
+
+// Told about containers as they come and go (enrichment, D-Bus, journal).
+class ContainerObserver {
+ public:
+  virtual ~ContainerObserver() = default;
+  virtual void container_added(const std::shared_ptr<ContainerRecord>& container) = 0;
+  virtual void container_removed(const std::shared_ptr<ContainerRecord>& container) = 0;
+};
+
+struct PipelineOptions {
+  EventSet events = EventSet::all();
+  Scope scope;
+  std::int64_t hold_timeout_ns = 3'000'000'000;  // longest an event waits for enrichment
+  std::size_t hold_limit = 4096;                 // most events held per container
+};
+
+struct PipelineStats {
+  std::uint64_t kernel_events = 0;
+  std::uint64_t printed = 0;
+  std::uint64_t reconciles = 0;
+  std::uint64_t held_released_early = 0;  // let out before enrichment completed
+};
+
+// decode → registry → scope → (wait for enrichment) → printer, on the loop thread.
+class Pipeline : public KernelEventSink {
+ public:
+  Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer);
+
+  void set_state_map(CgroupStateMap* map, std::uint32_t host_mnt_ns);
+  void set_observer(ContainerObserver* observer) { observer_ = observer; }
+  void set_options(PipelineOptions options) { options_ = std::move(options); }
+  const PipelineOptions& options() const { return options_; }
+
+  void on_kernel_event(const tracker_event& event) override;
+  // Registers what the hierarchy holds now, reporting each container as existing.
+  bool scan_existing(std::string& error);
+  // After lost events: make the registry equal what cgroupfs shows.
+  void reconcile();
+
+  // Enrichment of `container` finished (successfully or not): its held events go out.
+  void release(const std::shared_ptr<ContainerRecord>& container);
+  // Lets out whatever waited longer than the hold timeout.
+  void release_expired();
+
+  Registry& registry() { return registry_; }
+  const PipelineStats& stats() const { return stats_; }
+  BootClock& clock() { return clock_; }
+
+ private:
+  void on_cgroup_mkdir(const tracker_event& event);
+  void on_cgroup_rmdir(const tracker_event& event);
+  void on_process_event(const tracker_event& event);
+  void mark_started(ContainerRecord& container);
+  void set_container_state(const ContainerRecord& container);
+  tracker_container_state kernel_state(const ContainerRecord& container) const;
+  void announce(const std::shared_ptr<ContainerRecord>& container, EventType type,
+                const tracker_task_context& context, std::int64_t timestamp_ns);
+  void remove(const std::shared_ptr<ContainerRecord>& container,
+              const tracker_task_context& context, std::int64_t timestamp_ns);
+  void emit(Event event);
+
+  PipelineOptions options_;
+  TrackedHierarchy hierarchy_;
+  Printer& printer_;
+  CgroupStateMap* state_map_ = nullptr;
+  ContainerObserver* observer_ = nullptr;
+  std::uint32_t host_mnt_ns_ = 0;
+  Registry registry_;
+  BootClock clock_;
+  PipelineStats stats_;
+
+  struct Held {
+    std::deque<Event> events;
+    std::int64_t deadline_ns = 0;
+  };
+  std::unordered_map<std::string, Held> held_;
+};
+
+}  // namespace tracker

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "enrich/container_info.h"
+
+namespace tracker {
+
+enum class LookupStatus {
+  found,
+  not_found,    // the runtime answered: no such container
+  unavailable,  // socket missing, refused, or the deadline passed
+  bad_reply,    // the runtime answered garbage
+};
+
+struct LookupResult {
+  LookupStatus status = LookupStatus::unavailable;
+  ContainerInfo info;
+  std::string error;  // human readable, names the socket path
+};
+
+// One connection target (a runtime socket). Blocking; called from worker
+// threads, never from the event loop. Implementations are thread-safe and
+// never exceed the deadline they are given.
+class RuntimeClient {
+ public:
+  virtual ~RuntimeClient() = default;
+  virtual Runtime runtime() const = 0;
+  virtual const std::string& socket_path() const = 0;
+  virtual LookupResult inspect(const std::string& container_id,
+                               std::chrono::milliseconds deadline) = 0;
+  // True when the runtime answers at all (used to notice a runtime coming back).
+  virtual bool ping(std::chrono::milliseconds deadline) = 0;
+};
+
+std::unique_ptr<RuntimeClient> make_docker_client(std::string socket_path);
+std::unique_ptr<RuntimeClient> make_podman_client(std::string socket_path);
+std::unique_ptr<RuntimeClient> make_containerd_client(std::string socket_path);
+// CRI runtime.v1 over gRPC; `runtime` is what results are labelled with (crio or containerd).
+std::unique_ptr<RuntimeClient> make_cri_client(std::string socket_path, Runtime runtime);
+
+}  // namespace tracker

@@ -1,0 +1,37 @@
+#include "events/output_stream.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace tracker {
+
+constexpr std::size_t kFlushThreshold = 64 * 1024;
+
+void OutputStream::end_line() {
+  buffer_ += '\n';
+  complete_ = buffer_.size();
+  if (complete_ >= kFlushThreshold) flush();
+}
+
+void OutputStream::flush() {
+  std::size_t written = 0;
+  while (!broken_ && written < complete_) {
+    ssize_t n = ::write(fd_, buffer_.data() + written, complete_ - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      broken_ = true;
+      break;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (broken_) written = complete_;
+  buffer_.erase(0, written);
+  complete_ -= written;
+}
+
+bool OutputStream::is_terminal() const {
+  return isatty(fd_) == 1;
+}
+
+}  // namespace tracker

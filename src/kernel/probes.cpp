@@ -1,0 +1,187 @@
+#include "kernel/probes.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
+#include <mutex>
+
+#include "bpf/tracker.skel.h"
+#include "util/log.h"
+
+namespace tracker {
+namespace {
+
+std::mutex libbpf_log_mutex;
+std::string libbpf_last_error;
+
+int libbpf_log(enum libbpf_print_level level, const char* format, va_list args) {
+  char buffer[1024];
+  int length = vsnprintf(buffer, sizeof(buffer), format, args);
+  std::string_view text(buffer, length > 0 ? std::min<size_t>(length, sizeof(buffer) - 1) : 0);
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (level == LIBBPF_WARN) {
+    std::lock_guard lock(libbpf_log_mutex);
+    libbpf_last_error = text;
+  }
+  log(level == LIBBPF_WARN ? LogLevel::debug : LogLevel::debug, "libbpf", "{}", text);
+  return 0;
+}
+
+int on_ring_event(void* context, void* data, size_t size) {
+  if (size < sizeof(tracker_event)) return 0;
+  static_cast<KernelEventSink*>(context)->on_kernel_event(*static_cast<tracker_event*>(data));
+  return 0;
+}
+
+std::uint32_t mount_namespace_of(const char* path) {
+  struct stat st {};
+  return stat(path, &st) == 0 ? static_cast<std::uint32_t>(st.st_ino) : 0;
+}
+
+void enable_kind(tracker_bpf* skel, bool btf) {
+  bpf_program* btf_programs[] = {skel->progs.tp_btf_cgroup_mkdir, skel->progs.tp_btf_cgroup_rmdir,
+                                 skel->progs.tp_btf_sched_process_fork,
+                                 skel->progs.tp_btf_sched_process_exec,
+                                 skel->progs.tp_btf_sched_process_exit};
+  bpf_program* raw_programs[] = {skel->progs.raw_tp_cgroup_mkdir, skel->progs.raw_tp_cgroup_rmdir,
+                                 skel->progs.raw_tp_sched_process_fork,
+                                 skel->progs.raw_tp_sched_process_exec,
+                                 skel->progs.raw_tp_sched_process_exit};
+  for (auto* program : btf_programs) bpf_program__set_autoload(program, btf);
+  for (auto* program : raw_programs) bpf_program__set_autoload(program, !btf);
+}
+
+std::string describe_failure(const char* what, int err) {
+  std::string detail;
+  {
+    std::lock_guard lock(libbpf_log_mutex);
+    detail = libbpf_last_error;
+  }
+  std::string text = fmt::format("{}: {}", what, std::strerror(std::abs(err)));
+  if (std::abs(err) == EPERM)
+    text +=
+        " (the kernel refused BPF: tracker must run as root, with CAP_BPF, CAP_PERFMON and "
+        "CAP_SYS_ADMIN, and no seccomp filter blocking bpf())";
+  if (!detail.empty()) text += "; libbpf: " + detail;
+  return text;
+}
+
+}  // namespace
+
+std::string check_bpf_prerequisites() {
+  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+    return "kernel BTF is missing (/sys/kernel/btf/vmlinux): tracker needs a kernel built with "
+           "CONFIG_DEBUG_INFO_BTF=y";
+  if (geteuid() != 0)
+    return "tracker must run as root to load its BPF programs (it needs CAP_BPF, CAP_PERFMON and "
+           "CAP_SYS_ADMIN)";
+  return {};
+}
+
+std::unique_ptr<Probes> Probes::load(const ProbeOptions& options, KernelEventSink& sink,
+                                     std::string& error) {
+  libbpf_set_print(libbpf_log);
+  std::unique_ptr<Probes> probes(new Probes());
+  probes->host_mnt_ns_ = mount_namespace_of("/proc/1/ns/mnt");
+
+  int err = 0;
+  for (bool btf : {true, false}) {
+    if (btf && options.force_raw_tracepoints) continue;
+    tracker_bpf* skel = tracker_bpf__open();
+    if (!skel) {
+      error = describe_failure("cannot open the BPF object", errno);
+      return nullptr;
+    }
+    skel->rodata->tracked_hierarchy_id = options.hierarchy.hierarchy_id;
+    skel->rodata->tracked_v1_controller = static_cast<std::uint32_t>(options.hierarchy.controller);
+    bpf_map__set_max_entries(skel->maps.events, options.ring_buffer_bytes);
+    enable_kind(skel, btf);
+    err = tracker_bpf__load(skel);
+    if (err == 0) err = tracker_bpf__attach(skel);
+    if (err == 0) {
+      probes->skel_ = skel;
+      probes->attach_kind_ = btf ? "tp_btf" : "raw_tp";
+      break;
+    }
+    log(LogLevel::debug, "kernel", "{} programs failed: {}", btf ? "tp_btf" : "raw_tp",
+        std::strerror(-err));
+    tracker_bpf__destroy(skel);
+  }
+  if (!probes->skel_) {
+    error = describe_failure("cannot load and attach the BPF programs", err);
+    return nullptr;
+  }
+
+  probes->skel_->bss->tracker_config.host_mnt_ns = probes->host_mnt_ns_;
+  probes->ring_ =
+      ring_buffer__new(bpf_map__fd(probes->skel_->maps.events), on_ring_event, &sink, nullptr);
+  if (!probes->ring_) {
+    error = describe_failure("cannot open the ring buffer", errno);
+    return nullptr;
+  }
+  return probes;
+}
+
+Probes::~Probes() {
+  if (ring_) ring_buffer__free(ring_);
+  if (skel_) tracker_bpf__destroy(skel_);
+}
+
+int Probes::ring_buffer_fd() const {
+  return ring_buffer__epoll_fd(ring_);
+}
+
+int Probes::consume() {
+  return ring_buffer__consume(ring_);
+}
+
+void Probes::configure(tracker_scope_mode scope, std::uint32_t event_mask) {
+  auto& config = skel_->bss->tracker_config;
+  config.scope_mode = scope;
+  config.event_mask = event_mask;
+}
+
+std::uint64_t Probes::events_lost() const {
+  return __atomic_load_n(&skel_->bss->events_lost, __ATOMIC_RELAXED);
+}
+
+bool Probes::set(std::uint64_t cgroup_id, tracker_container_state state,
+                 std::uint64_t root_cgroup_id) {
+  tracker_container_value value{};
+  value.state = state;
+  value.root_cgroup_id = root_cgroup_id;
+  return bpf_map__update_elem(skel_->maps.containers, &cgroup_id, sizeof(cgroup_id), &value,
+                              sizeof(value), BPF_ANY) == 0;
+}
+
+void Probes::forget(std::uint64_t cgroup_id) {
+  bpf_map__delete_elem(skel_->maps.containers, &cgroup_id, sizeof(cgroup_id), 0);
+}
+
+std::optional<tracker_container_value> Probes::get(std::uint64_t cgroup_id) const {
+  tracker_container_value value{};
+  if (bpf_map__lookup_elem(skel_->maps.containers, &cgroup_id, sizeof(cgroup_id), &value,
+                           sizeof(value), 0) != 0)
+    return std::nullopt;
+  return value;
+}
+
+std::vector<std::uint64_t> Probes::ids() const {
+  std::vector<std::uint64_t> ids;
+  std::uint64_t key = 0, next = 0;
+  const void* previous = nullptr;
+  while (bpf_map__get_next_key(skel_->maps.containers, previous, &next, sizeof(next)) == 0) {
+    ids.push_back(next);
+    key = next;
+    previous = &key;
+  }
+  return ids;
+}
+
+}  // namespace tracker
