@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tracker/options.h"
+#include "config/options.h"
 
 namespace tracker {
 

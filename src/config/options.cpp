@@ -1,4 +1,4 @@
-#include "tracker/options.h"
+#include "config/options.h"
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
