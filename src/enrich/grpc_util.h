@@ -1,0 +1,38 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
+#include "enrich/deadline.h"
+#include "enrich/runtime_client.h"
+
+namespace tracker {
+
+// gRPC replies above this are refused by the channel (RESOURCE_EXHAUSTED → bad_reply).
+inline constexpr int kMaxGrpcReplyBytes = 4 * 1024 * 1024;
+
+// An insecure channel to a unix socket: no proxy from the environment, short
+// reconnect backoff so a restarted runtime is noticed within seconds.
+std::shared_ptr<grpc::Channel> make_unix_channel(const std::string& socket_path);
+
+// A context for one call of a lookup; `containerd_namespace` goes into the
+// containerd-namespace metadata header when not empty.
+std::unique_ptr<grpc::ClientContext> make_context(const Deadline& deadline,
+                                                  const std::string& containerd_namespace = {});
+
+// NOT_FOUND → not_found; UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED and
+// UNIMPLEMENTED (service not enabled) → unavailable; the rest → bad_reply.
+LookupStatus lookup_status_of(const grpc::Status& status);
+
+// "<socket>: <call>: DEADLINE_EXCEEDED: <message>"
+std::string describe_failure(const std::string& socket_path, const std::string& call,
+                             const grpc::Status& status);
+
+LookupResult failed_lookup(const std::string& socket_path, const std::string& call,
+                           const grpc::Status& status);
+
+}  // namespace tracker
