@@ -5,11 +5,13 @@
 #include <vector>
 
 #include "enrich/containerd_containers.grpc.pb.h"
+#include "enrich/containerd_content.grpc.pb.h"
 #include "enrich/containerd_images.grpc.pb.h"
 #include "enrich/containerd_namespaces.grpc.pb.h"
 #include "enrich/containerd_tasks.grpc.pb.h"
 #include "enrich/cri_info.h"
 #include "enrich/grpc_util.h"
+#include "enrich/oci_manifest.h"
 #include "enrich/pod_labels.h"
 #include "enrich/runtime_client.h"
 
@@ -17,11 +19,14 @@ namespace tracker {
 namespace {
 
 namespace containers = containerd::services::containers::v1;
+namespace content = containerd::services::content::v1;
 namespace images = containerd::services::images::v1;
 namespace namespaces = containerd::services::namespaces::v1;
 namespace tasks = containerd::services::tasks::v1;
 
 constexpr auto kNamespaceCacheTtl = std::chrono::seconds(5);
+// Manifests and indexes are a few KiB; anything bigger is not read.
+constexpr std::int64_t kMaxManifestBytes = 1024 * 1024;
 
 std::int64_t timestamp_ns(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() <= 0) return 0;
@@ -43,6 +48,7 @@ class ContainerdClient final : public RuntimeClient {
         channel_(make_unix_channel(socket_path_)),
         namespaces_(namespaces::Namespaces::NewStub(channel_)),
         containers_(containers::Containers::NewStub(channel_)),
+        content_(content::Content::NewStub(channel_)),
         images_(images::Images::NewStub(channel_)),
         tasks_(tasks::Tasks::NewStub(channel_)) {}
 
@@ -165,10 +171,47 @@ class ContainerdClient final : public RuntimeClient {
     images::GetImageResponse response;
     auto context = make_context(budget, ns);
     if (!images_->Get(context.get(), request, &response).ok()) return;
-    const auto& digest = response.image().target().digest();
-    if (!digest.starts_with("sha256:")) return;
-    info.image_digest = digest;
-    info.image_id = digest;
+    const auto& target = response.image().target();
+    if (!target.digest().starts_with("sha256:")) return;
+    info.image_digest = target.digest();
+    info.image_id = config_digest(target, ns, budget).value_or(target.digest());
+  }
+
+  // The image config's digest, what the other runtimes call the image id.
+  std::optional<std::string> config_digest(const containerd::types::Descriptor& target,
+                                           const std::string& ns, const Deadline& budget) {
+    auto digest = target.digest();
+    auto size = target.size();
+    for (int depth = 0; depth < 2; ++depth) {  // index -> manifest -> config
+      auto blob = read_blob(digest, size, ns, budget);
+      if (!blob) return std::nullopt;
+      auto step = parse_manifest_step(*blob, "linux", host_architecture());
+      if (!step.config_digest.empty()) return step.config_digest;
+      if (step.manifest_digest.empty()) return std::nullopt;
+      digest = step.manifest_digest;
+      size = 0;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::string> read_blob(const std::string& digest, std::int64_t size,
+                                       const std::string& ns, const Deadline& budget) {
+    if (size > kMaxManifestBytes) return std::nullopt;
+    content::ReadContentRequest request;
+    request.set_digest(digest);
+    auto context = make_context(budget, ns);
+    auto reader = content_->Read(context.get(), request);
+    std::string blob;
+    content::ReadContentResponse chunk;
+    while (reader->Read(&chunk)) {
+      if (static_cast<std::int64_t>(blob.size() + chunk.data().size()) > kMaxManifestBytes) {
+        context->TryCancel();
+        break;
+      }
+      blob += chunk.data();
+    }
+    if (!reader->Finish().ok()) return std::nullopt;
+    return blob;
   }
 
   void add_pid(ContainerInfo& info, const std::string& ns, const Deadline& budget) {
@@ -187,6 +230,7 @@ class ContainerdClient final : public RuntimeClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<namespaces::Namespaces::Stub> namespaces_;
   std::unique_ptr<containers::Containers::Stub> containers_;
+  std::unique_ptr<content::Content::Stub> content_;
   std::unique_ptr<images::Images::Stub> images_;
   std::unique_ptr<tasks::Tasks::Stub> tasks_;
 
