@@ -88,7 +88,9 @@ std::unique_ptr<Probes> Probes::load(const ProbeOptions& options, KernelEventSin
                                      std::string& error) {
   libbpf_set_print(libbpf_log);
   std::unique_ptr<Probes> probes(new Probes());
+  // The host's mount namespace is init's; where init cannot be inspected, ours.
   probes->host_mnt_ns_ = mount_namespace_of("/proc/1/ns/mnt");
+  if (probes->host_mnt_ns_ == 0) probes->host_mnt_ns_ = mount_namespace_of("/proc/self/ns/mnt");
 
   int err = 0;
   for (bool btf : {true, false}) {

@@ -1,6 +1,7 @@
 #include "tracker/agent.h"
 
 #include <signal.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -76,6 +77,8 @@ int run_agent(const Options& options) {
     return kFailureExit;
   }
   out.flush();
+  sd_notifyf(0, "READY=1\nSTATUS=Watching %zu containers", pipeline.registry().size());
+  log(LogLevel::info, "agent", "ready: {} containers", pipeline.registry().size());
 
   EventLoop loop;
   std::uint64_t lost_seen = 0;
@@ -103,6 +106,7 @@ int run_agent(const Options& options) {
   loop.every(std::chrono::seconds(60), [&] { pipeline.clock().refresh(); });
   loop.run();
 
+  sd_notify(0, "STOPPING=1");
   probes->consume();
   out.flush();
   return 0;

@@ -1,0 +1,208 @@
+#include "harness.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+namespace tracker::testing {
+
+bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && std::string(ci) == "true";
+}
+
+CommandResult run(const std::string& shell_command) {
+  CommandResult result;
+  FILE* pipe = popen((shell_command + " 2>/dev/null").c_str(), "r");
+  if (!pipe) return result;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, n);
+  int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  while (!result.output.empty() && isspace(static_cast<unsigned char>(result.output.back())))
+    result.output.pop_back();
+  return result;
+}
+
+bool command_succeeds(const std::string& shell_command) {
+  return run(shell_command + " >/dev/null").status == 0;
+}
+
+std::string tracker_binary() {
+  const char* path = std::getenv("TRACKER_BIN");
+  return path ? path : "tracker";
+}
+
+std::string random_hex_id(std::size_t length) {
+  static std::mt19937_64 random{std::random_device{}()};
+  static const char* digits = "0123456789abcdef";
+  std::string id;
+  for (std::size_t i = 0; i < length; ++i) id += digits[random() % 16];
+  return id;
+}
+
+std::string unified_mount() {
+  return access("/sys/fs/cgroup/unified/cgroup.procs", F_OK) == 0 ? "/sys/fs/cgroup/unified"
+                                                                  : "/sys/fs/cgroup";
+}
+
+TrackerProcess::TrackerProcess(std::vector<std::string> args, std::vector<std::string> env) {
+  char dir_template[] = "/tmp/tracker-notify-XXXXXX";
+  std::string dir = mkdtemp(dir_template);
+  notify_path_ = dir + "/notify";
+  notify_fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof(address.sun_path), "%s", notify_path_.c_str());
+  bind(notify_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return;
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    dup2(err[1], STDERR_FILENO);
+    setenv("NOTIFY_SOCKET", notify_path_.c_str(), 1);
+    unsetenv("CONTAINERS_ENRICHMENT");
+    for (auto& entry : env) putenv(const_cast<char*>(entry.c_str()));
+    std::vector<char*> argv;
+    std::string binary = tracker_binary();
+    argv.push_back(binary.data());
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  stdout_fd_ = out[0];
+  stderr_fd_ = err[0];
+  fcntl(stdout_fd_, F_SETFL, O_NONBLOCK);
+  fcntl(stderr_fd_, F_SETFL, O_NONBLOCK);
+}
+
+TrackerProcess::~TrackerProcess() {
+  stop();
+  if (stdout_fd_ >= 0) close(stdout_fd_);
+  if (stderr_fd_ >= 0) close(stderr_fd_);
+  if (notify_fd_ >= 0) close(notify_fd_);
+  unlink(notify_path_.c_str());
+  rmdir(notify_path_.substr(0, notify_path_.rfind('/')).c_str());
+}
+
+void TrackerProcess::pump(std::chrono::milliseconds timeout) {
+  pollfd fds[3] = {{stdout_fd_, POLLIN, 0}, {stderr_fd_, POLLIN, 0}, {notify_fd_, POLLIN, 0}};
+  if (poll(fds, 3, static_cast<int>(timeout.count())) <= 0) return;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = read(stdout_fd_, buffer, sizeof(buffer))) > 0) {
+    partial_.append(buffer, n);
+    size_t newline;
+    while ((newline = partial_.find('\n')) != std::string::npos) {
+      std::string line = partial_.substr(0, newline);
+      partial_.erase(0, newline + 1);
+      Json::Value value;
+      Json::CharReaderBuilder builder;
+      std::string errors;
+      std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+      if (reader->parse(line.data(), line.data() + line.size(), &value, &errors) &&
+          value.isObject())
+        events_.push_back(std::move(value));
+      else
+        bad_lines_.push_back(line);
+    }
+  }
+  while ((n = read(stderr_fd_, buffer, sizeof(buffer))) > 0) stderr_.append(buffer, n);
+  while ((n = recv(notify_fd_, buffer, sizeof(buffer) - 1, 0)) > 0) {
+    buffer[n] = '\0';
+    if (std::string(buffer).find("READY=1") != std::string::npos) ready_ = true;
+  }
+}
+
+bool TrackerProcess::wait_ready(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!ready_ && std::chrono::steady_clock::now() < deadline) {
+    pump(50ms);
+    int status;
+    if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      pump(0ms);
+      return false;
+    }
+  }
+  return ready_;
+}
+
+std::optional<Json::Value> TrackerProcess::wait_for(
+    const std::function<bool(const Json::Value&)>& match, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  size_t checked = 0;
+  while (true) {
+    for (; checked < events_.size(); ++checked)
+      if (match(events_[checked])) return events_[checked];
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    pump(50ms);
+  }
+}
+
+void TrackerProcess::collect_for(std::chrono::milliseconds duration) {
+  auto deadline = std::chrono::steady_clock::now() + duration;
+  while (std::chrono::steady_clock::now() < deadline) pump(50ms);
+}
+
+std::vector<Json::Value> TrackerProcess::matching(
+    const std::function<bool(const Json::Value&)>& match) const {
+  std::vector<Json::Value> result;
+  for (auto& event : events_)
+    if (match(event)) result.push_back(event);
+  return result;
+}
+
+std::string TrackerProcess::stderr_text() {
+  pump(0ms);
+  return stderr_;
+}
+
+int TrackerProcess::stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    pump(20ms);
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      break;
+    }
+  }
+  pump(0ms);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::function<bool(const Json::Value&)> is_event(const std::string& name,
+                                                 const std::string& container_id) {
+  return [name, container_id](const Json::Value& event) {
+    return event["eventName"].asString() == name &&
+           (container_id.empty() || event["containerId"].asString() == container_id);
+  };
+}
+
+std::string arg(const Json::Value& event, const std::string& name) {
+  for (auto& a : event["args"])
+    if (a["name"].asString() == name)
+      return a["value"].isString() ? a["value"].asString() : a["value"].toStyledString();
+  return "";
+}
+
+}  // namespace tracker::testing

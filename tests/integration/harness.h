@@ -1,0 +1,80 @@
+#pragma once
+
+#include <gtest/gtest.h>
+#include <json/json.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tracker::testing {
+
+using namespace std::chrono_literals;
+
+// Under CI=true a missing prerequisite fails the test; elsewhere it skips.
+bool in_ci();
+#define REQUIRE_PREREQUISITE(condition, what)                                        \
+  do {                                                                               \
+    if (!(condition)) {                                                              \
+      if (::tracker::testing::in_ci()) FAIL() << "missing prerequisite: " << (what); \
+      GTEST_SKIP() << "missing prerequisite: " << (what);                            \
+    }                                                                                \
+  } while (0)
+
+struct CommandResult {
+  int status = -1;     // exit status, or -1 when it could not run
+  std::string output;  // stdout, trailing whitespace trimmed
+};
+CommandResult run(const std::string& shell_command);
+bool command_succeeds(const std::string& shell_command);
+
+std::string tracker_binary();
+std::string random_hex_id(std::size_t length = 64);
+std::string unified_mount();  // the tracked v2 hierarchy here, e.g. /sys/fs/cgroup/unified
+
+// tracker running as a child process, its JSON lines collected as they come.
+class TrackerProcess {
+ public:
+  explicit TrackerProcess(std::vector<std::string> args, std::vector<std::string> env = {});
+  ~TrackerProcess();
+  TrackerProcess(const TrackerProcess&) = delete;
+  TrackerProcess& operator=(const TrackerProcess&) = delete;
+
+  // Waits for READY=1 on the NOTIFY_SOCKET tracker was given.
+  bool wait_ready(std::chrono::milliseconds timeout = 20s);
+  // The first event (seen before or during the wait) that matches.
+  std::optional<Json::Value> wait_for(const std::function<bool(const Json::Value&)>& match,
+                                      std::chrono::milliseconds timeout = 10s);
+  // Reads whatever arrives for `duration`.
+  void collect_for(std::chrono::milliseconds duration);
+  std::vector<Json::Value> matching(const std::function<bool(const Json::Value&)>& match) const;
+  const std::vector<Json::Value>& events() const { return events_; }
+  const std::vector<std::string>& bad_lines() const { return bad_lines_; }
+  std::string stderr_text();
+  // SIGTERM, then the exit status.
+  int stop();
+
+ private:
+  void pump(std::chrono::milliseconds timeout);
+
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
+  int notify_fd_ = -1;
+  std::string notify_path_;
+  std::string partial_;
+  std::string stderr_;
+  std::vector<Json::Value> events_;
+  std::vector<std::string> bad_lines_;
+  bool ready_ = false;
+};
+
+// Matchers over tracker's JSON events.
+std::function<bool(const Json::Value&)> is_event(const std::string& name,
+                                                 const std::string& container_id = "");
+std::string arg(const Json::Value& event, const std::string& name);
+
+}  // namespace tracker::testing
