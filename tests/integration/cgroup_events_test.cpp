@@ -250,3 +250,50 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace tracker::testing
+
+namespace tracker::testing {
+namespace {
+
+// A one-page ring buffer and an exec storm force losses; after each storm the
+// containers made or removed meanwhile are still reported once each.
+TEST(CgroupEvents, LostEventsAreReconciledWithCgroupfs) {
+  REQUIRE_PREREQUISITE(geteuid() == 0, "root");
+  TrackerProcess tracker({"--output", "json", "--buffer-size", "4"});
+  ASSERT_TRUE(tracker.wait_ready()) << tracker.stderr_text();
+  const std::string storm =
+      "for j in 1 2; do (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i+1)); done) & done; wait";
+
+  std::vector<std::unique_ptr<SyntheticCgroup>> cgroups;
+  std::vector<std::string> ids;
+  {
+    FILE* load = popen(storm.c_str(), "r");
+    for (int i = 0; i < 30; ++i) {
+      ids.push_back(random_hex_id());
+      cgroups.push_back(std::make_unique<SyntheticCgroup>(unified_mount(), "/docker", ids.back()));
+      usleep(20'000);
+    }
+    pclose(load);
+  }
+  tracker.collect_for(3s);
+  ASSERT_NE(tracker.stderr_text().find("events lost"), std::string::npos)
+      << "the storm did not overflow the ring buffer";
+  for (auto& id : ids)
+    EXPECT_EQ(tracker.matching(is_event("container_create", id)).size(), 1u) << id;
+
+  {
+    FILE* load = popen(storm.c_str(), "r");
+    for (int i = 0; i < 15; ++i) {
+      cgroups[i]->remove();
+      usleep(20'000);
+    }
+    pclose(load);
+  }
+  tracker.collect_for(3s);
+  for (int i = 0; i < 30; ++i)
+    EXPECT_EQ(tracker.matching(is_event("container_remove", ids[i])).size(), i < 15 ? 1u : 0u)
+        << ids[i];
+  EXPECT_TRUE(tracker.bad_lines().empty());
+}
+
+}  // namespace
+}  // namespace tracker::testing
