@@ -1,0 +1,469 @@
+// The runtime clients against small fake servers on unix sockets: every way a
+// runtime socket can misbehave must end in a status, within the deadline.
+#include <gtest/gtest.h>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "enrich/runtime_client.h"
+
+namespace tracker {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kDeadline = 400ms;
+constexpr auto kSlack = 300ms;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "enrich-fake-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string file(const char* name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+bool send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    auto sent = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (sent <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(sent));
+  }
+  return true;
+}
+
+std::string http_response(int code, const std::string& body,
+                          const char* type = "application/json") {
+  return "HTTP/1.1 " + std::to_string(code) + " X\r\nContent-Type: " + type +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+         body;
+}
+
+// A unix-socket server: one thread per connection, which reads the request
+// head and passes its first line ("GET /x HTTP/1.1") to the handler.
+class FakeServer {
+ public:
+  // Writes the reply to fd. `stopping` turns true when the server goes away.
+  using Handler = std::function<void(int fd, const std::string& request_line,
+                                     const std::atomic<bool>& stopping)>;
+
+  explicit FakeServer(Handler handler) : handler_(std::move(handler)) {
+    path_ = dir_.file("fake.sock");
+    listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path_.c_str());
+    if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        listen(listen_fd_, 64) != 0)
+      throw std::runtime_error("cannot listen on " + path_);
+    acceptor_ = std::thread([this] { accept_loop(); });
+  }
+
+  ~FakeServer() {
+    stopping_ = true;
+    {
+      std::lock_guard lock(mutex_);
+      wake_.notify_all();
+    }
+    acceptor_.join();
+    for (auto& connection : connections_) connection.join();
+    close(listen_fd_);
+  }
+
+  const std::string& path() const { return path_; }
+
+  std::vector<std::string> requests() {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+
+  // For handlers that hold a connection open until the server stops.
+  void wait_for_stop() {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [this] { return stopping_.load(); });
+  }
+
+ private:
+  void accept_loop() {
+    while (!stopping_) {
+      pollfd pfd{listen_fd_, POLLIN, 0};
+      if (poll(&pfd, 1, 50) <= 0) continue;
+      int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) continue;
+      connections_.emplace_back([this, fd] {
+        serve(fd);
+        close(fd);
+      });
+    }
+  }
+
+  void serve(int fd) {
+    std::string head;
+    char buffer[4096];
+    while (head.find("\r\n\r\n") == std::string::npos && !stopping_) {
+      pollfd pfd{fd, POLLIN, 0};
+      if (poll(&pfd, 1, 50) <= 0) continue;
+      auto got = recv(fd, buffer, sizeof(buffer), 0);
+      if (got <= 0) break;
+      head.append(buffer, static_cast<std::size_t>(got));
+    }
+    auto line = head.substr(0, head.find("\r\n"));
+    {
+      std::lock_guard lock(mutex_);
+      requests_.push_back(line);
+    }
+    handler_(fd, line, stopping_);
+  }
+
+  TempDir dir_;
+  std::string path_;
+  Handler handler_;
+  int listen_fd_ = -1;
+  std::atomic<bool> stopping_{false};
+  std::thread acceptor_;
+  std::vector<std::thread> connections_;  // only touched by the acceptor, then the destructor
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<std::string> requests_;
+};
+
+FakeServer::Handler reply_with(std::string raw) {
+  return [raw](int fd, const std::string&, const std::atomic<bool>&) { send_all(fd, raw); };
+}
+
+struct Timed {
+  LookupResult result;
+  std::chrono::milliseconds took;
+};
+
+Timed timed_inspect(RuntimeClient& client, const std::string& id,
+                    std::chrono::milliseconds deadline = kDeadline) {
+  auto start = Clock::now();
+  auto result = client.inspect(id, deadline);
+  return {result, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start)};
+}
+
+const std::string kId = "a9d91818a0506095ee03a400625710a5072a55043cb6a5e2afdc66f0ed15acf5";
+const std::string kImageId =
+    "sha256:6266d2ecfb874170ee06cda5fbd982d656b91d11d975f53be1e13389aaba4ce1";
+const std::string kDigest =
+    "sha256:d9d84bcb167d7235bfe8c7e96a155b61638878b7e325b180fb631ee977699ca9";
+
+std::string docker_container_json() {
+  return R"({"Id": ")" + kId + R"(", "Name": "/web", "Image": ")" + kImageId +
+         R"(", "Created": "2026-11-27T14:01:27.117141106Z",
+      "State": {"Pid": 4321, "StartedAt": "2026-11-27T14:01:27.542298797Z"},
+      "Config": {"Image": "localhost/tracker-test/busybox:latest",
+                 "Labels": {"io.kubernetes.pod.name": "web-0"}}})";
+}
+
+std::string image_json() {
+  return R"({"Id": ")" + kImageId +
+         R"(", "RepoDigests": ["other/repo@sha256:1111111111111111111111111111111111111111111111111111111111111111",
+      "localhost/tracker-test/busybox@)" +
+         kDigest + R"("]})";
+}
+
+// Docker's API: container inspect, image inspect, everything else 404.
+void docker_api(int fd, const std::string& line, const std::atomic<bool>&) {
+  if (line == "GET /containers/" + kId + "/json HTTP/1.1")
+    send_all(fd, http_response(200, docker_container_json()));
+  else if (line == "GET /images/" + kImageId + "/json HTTP/1.1")
+    send_all(fd, http_response(200, image_json()));
+  else
+    send_all(fd, http_response(404, R"({"message": "No such object"})"));
+}
+
+TEST(EnrichFakeServer, DockerLookup) {
+  FakeServer server(docker_api);
+  auto client = make_docker_client(server.path());
+  EXPECT_EQ(client->runtime(), Runtime::docker);
+  EXPECT_EQ(client->socket_path(), server.path());
+  auto [result, took] = timed_inspect(*client, kId);
+  ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+  EXPECT_EQ(result.info.id, kId);
+  EXPECT_EQ(result.info.name, "web");
+  EXPECT_EQ(result.info.image, "localhost/tracker-test/busybox:latest");
+  EXPECT_EQ(result.info.image_id, kImageId);
+  EXPECT_EQ(result.info.image_digest, kDigest);
+  EXPECT_EQ(result.info.init_pid, 4321);
+  EXPECT_EQ(result.info.pod.name, "web-0");
+  EXPECT_EQ(server.requests(),
+            (std::vector<std::string>{"GET /containers/" + kId + "/json HTTP/1.1",
+                                      "GET /images/" + kImageId + "/json HTTP/1.1"}));
+}
+
+TEST(EnrichFakeServer, PodmanLookupUsesLibpodApi) {
+  const std::string pod_id = "7c1d0e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d";
+  FakeServer server([&](int fd, const std::string& line, const std::atomic<bool>&) {
+    if (line == "GET /v4.0.0/libpod/containers/web/json HTTP/1.1")
+      send_all(fd, http_response(200, R"({"Id": ")" + kId + R"(", "Name": "web",
+          "Image": "6266d2ecfb874170ee06cda5fbd982d656b91d11d975f53be1e13389aaba4ce1",
+          "ImageName": "localhost/tracker-test/busybox:latest", "ImageDigest": ")" +
+                                          kDigest + R"(",
+          "Pod": ")" + pod_id + R"(", "IsInfra": true, "State": {"Pid": 99}})"));
+    else if (line == "GET /v4.0.0/libpod/images/" + kImageId + "/json HTTP/1.1")
+      send_all(fd, http_response(200, image_json()));
+    else if (line == "GET /v4.0.0/libpod/pods/" + pod_id + "/json HTTP/1.1")
+      send_all(fd, http_response(200, R"({"Id": ")" + pod_id + R"(", "Name": "shop"})"));
+    else
+      send_all(fd, http_response(404, R"({"message": "no such object"})"));
+  });
+  auto client = make_podman_client(server.path());
+  EXPECT_EQ(client->runtime(), Runtime::podman);
+  auto [result, took] = timed_inspect(*client, "web");
+  ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+  EXPECT_EQ(result.info.runtime, Runtime::podman);
+  EXPECT_EQ(result.info.image_digest, kDigest);
+  EXPECT_EQ(result.info.runtime_pod, (RuntimePod{pod_id, "shop", true}));
+  EXPECT_EQ(result.info.pod, PodInfo{});
+  EXPECT_EQ(server.requests().size(), 3u);
+}
+
+TEST(EnrichFakeServer, NotFound) {
+  FakeServer server(docker_api);
+  auto client = make_docker_client(server.path());
+  auto [result, took] = timed_inspect(*client, "nosuch");
+  EXPECT_EQ(result.status, LookupStatus::not_found);
+  EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+  EXPECT_NE(result.error.find("No such object"), std::string::npos) << result.error;
+}
+
+TEST(EnrichFakeServer, ServerErrorIsUnavailable) {
+  FakeServer server(reply_with(http_response(500, R"({"message": "daemon is shutting down"})")));
+  auto client = make_docker_client(server.path());
+  auto [result, took] = timed_inspect(*client, kId);
+  EXPECT_EQ(result.status, LookupStatus::unavailable);
+  EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+  EXPECT_NE(result.error.find("HTTP 500: daemon is shutting down"), std::string::npos)
+      << result.error;
+}
+
+TEST(EnrichFakeServer, OtherStatusIsBadReply) {
+  FakeServer server(reply_with(http_response(400, R"({"message": "bad parameter"})")));
+  auto client = make_docker_client(server.path());
+  auto [result, took] = timed_inspect(*client, kId);
+  EXPECT_EQ(result.status, LookupStatus::bad_reply);
+  EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+}
+
+TEST(EnrichFakeServer, GarbageBodyIsBadReply) {
+  for (std::string body : {"<html>502</html>", "{\"Id\": \"abc\"", "", "[]", "{\"Id\": 5}"}) {
+    FakeServer server(reply_with(http_response(200, body, "text/html")));
+    auto client = make_docker_client(server.path());
+    auto [result, took] = timed_inspect(*client, kId);
+    EXPECT_EQ(result.status, LookupStatus::bad_reply) << body;
+    EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+  }
+}
+
+TEST(EnrichFakeServer, NotHttpIsBadReply) {
+  FakeServer server(reply_with("SSH-2.0-OpenSSH_9.2\r\nProtocol mismatch.\r\n"));
+  auto client = make_docker_client(server.path());
+  auto [result, took] = timed_inspect(*client, kId);
+  EXPECT_EQ(result.status, LookupStatus::bad_reply) << result.error;
+  EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+  EXPECT_LT(took, kDeadline + kSlack);
+}
+
+// 50 MB, sent in pieces until the client hangs up.
+void send_huge_body(int fd, bool chunked) {
+  constexpr std::size_t total = 50 * 1024 * 1024;
+  const std::string piece(64 * 1024, ' ');
+  std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+  head += chunked ? "Transfer-Encoding: chunked\r\n\r\n"
+                  : "Content-Length: " + std::to_string(total) + "\r\n\r\n";
+  if (!send_all(fd, head)) return;
+  for (std::size_t sent = 0; sent < total; sent += piece.size()) {
+    if (chunked) {
+      char size_line[32];
+      std::snprintf(size_line, sizeof(size_line), "%zx\r\n", piece.size());
+      if (!send_all(fd, size_line) || !send_all(fd, piece) || !send_all(fd, "\r\n")) return;
+    } else if (!send_all(fd, piece)) {
+      return;
+    }
+  }
+  if (chunked) send_all(fd, "0\r\n\r\n");
+}
+
+TEST(EnrichFakeServer, HugeBodyIsAbandoned) {
+  for (bool chunked : {false, true}) {
+    FakeServer server([chunked](int fd, const std::string&, const std::atomic<bool>&) {
+      send_huge_body(fd, chunked);
+    });
+    auto client = make_docker_client(server.path());
+    auto [result, took] = timed_inspect(*client, kId, 5s);
+    EXPECT_EQ(result.status, LookupStatus::bad_reply) << "chunked=" << chunked;
+    EXPECT_NE(result.error.find("larger than"), std::string::npos) << result.error;
+    EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+    EXPECT_LT(took, 2s) << "chunked=" << chunked;
+  }
+}
+
+TEST(EnrichFakeServer, SilentServerIsUnavailableWithinDeadline) {
+  FakeServer server([](int, const std::string&, const std::atomic<bool>& stopping) {
+    while (!stopping) std::this_thread::sleep_for(10ms);
+  });
+  for (auto& client : {make_docker_client(server.path()), make_podman_client(server.path())}) {
+    auto [result, took] = timed_inspect(*client, kId);
+    EXPECT_EQ(result.status, LookupStatus::unavailable);
+    EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+    EXPECT_GE(took, kDeadline - 20ms);
+    EXPECT_LT(took, kDeadline + kSlack);
+
+    auto start = Clock::now();
+    EXPECT_FALSE(client->ping(200ms));
+    EXPECT_LT(Clock::now() - start, 200ms + kSlack);
+  }
+}
+
+TEST(EnrichFakeServer, SilentServerStopsGrpcClientsWithinDeadline) {
+  FakeServer server([](int, const std::string&, const std::atomic<bool>& stopping) {
+    while (!stopping) std::this_thread::sleep_for(10ms);
+  });
+  std::vector<std::unique_ptr<RuntimeClient>> clients;
+  clients.push_back(make_containerd_client(server.path()));
+  clients.push_back(make_cri_client(server.path(), Runtime::crio));
+  for (auto& client : clients) {
+    auto [result, took] = timed_inspect(*client, kId);
+    EXPECT_EQ(result.status, LookupStatus::unavailable) << result.error;
+    EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+    EXPECT_LT(took, kDeadline + kSlack);
+    auto start = Clock::now();
+    EXPECT_FALSE(client->ping(200ms));
+    EXPECT_LT(Clock::now() - start, 200ms + kSlack);
+  }
+}
+
+TEST(EnrichFakeServer, HangUpIsUnavailable) {
+  FakeServer server([](int, const std::string&, const std::atomic<bool>&) {});
+  auto client = make_docker_client(server.path());
+  auto [result, took] = timed_inspect(*client, kId);
+  EXPECT_EQ(result.status, LookupStatus::unavailable) << result.error;
+  EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+}
+
+TEST(EnrichFakeServer, HttpServerIsNoGrpcServer) {
+  FakeServer server(docker_api);
+  std::vector<std::unique_ptr<RuntimeClient>> clients;
+  clients.push_back(make_containerd_client(server.path()));
+  clients.push_back(make_cri_client(server.path(), Runtime::containerd));
+  for (auto& client : clients) {
+    auto [result, took] = timed_inspect(*client, kId);
+    EXPECT_NE(result.status, LookupStatus::found);
+    EXPECT_NE(result.status, LookupStatus::not_found);
+    EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+    EXPECT_LT(took, kDeadline + kSlack);
+  }
+}
+
+std::vector<std::unique_ptr<RuntimeClient>> all_clients(const std::string& path) {
+  std::vector<std::unique_ptr<RuntimeClient>> clients;
+  clients.push_back(make_docker_client(path));
+  clients.push_back(make_podman_client(path));
+  clients.push_back(make_containerd_client(path));
+  clients.push_back(make_cri_client(path, Runtime::crio));
+  return clients;
+}
+
+TEST(EnrichFakeServer, MissingSocket) {
+  TempDir dir;
+  auto path = dir.file("missing.sock");
+  for (auto& client : all_clients(path)) {
+    auto [result, took] = timed_inspect(*client, kId);
+    EXPECT_EQ(result.status, LookupStatus::unavailable) << to_string(client->runtime());
+    EXPECT_NE(result.error.find(path), std::string::npos) << result.error;
+    EXPECT_LT(took, kDeadline + kSlack);
+    EXPECT_FALSE(client->ping(100ms));
+  }
+}
+
+TEST(EnrichFakeServer, PathThatIsNotASocket) {
+  TempDir dir;
+  auto path = dir.file("regular-file");
+  std::ofstream(path) << "not a socket\n";
+  for (auto& client : all_clients(path)) {
+    auto [result, took] = timed_inspect(*client, kId);
+    EXPECT_EQ(result.status, LookupStatus::unavailable) << to_string(client->runtime());
+    EXPECT_NE(result.error.find(path), std::string::npos) << result.error;
+    EXPECT_LT(took, kDeadline + kSlack);
+  }
+  auto [result, took] = timed_inspect(*make_docker_client(path), kId);
+  EXPECT_NE(result.error.find("not a socket"), std::string::npos) << result.error;
+}
+
+TEST(EnrichFakeServer, ImageFailureStillFindsTheContainer) {
+  FakeServer server([](int fd, const std::string& line, const std::atomic<bool>&) {
+    if (line.starts_with("GET /containers/"))
+      send_all(fd, http_response(200, docker_container_json()));
+    else
+      send_all(fd, http_response(500, R"({"message": "boom"})"));
+  });
+  auto [result, took] = timed_inspect(*make_docker_client(server.path()), kId);
+  ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+  EXPECT_EQ(result.info.image_id, kImageId);
+  EXPECT_EQ(result.info.image_digest, "");
+}
+
+TEST(EnrichFakeServer, UnsafeIdsAreNeverSent) {
+  FakeServer server(docker_api);
+  auto client = make_docker_client(server.path());
+  for (std::string id : {"", "..", "../images/x", "a/b", "a?b", "a b", "a%2fb", "a\r\nHost: x"}) {
+    auto [result, took] = timed_inspect(*client, id);
+    EXPECT_EQ(result.status, LookupStatus::not_found) << id;
+  }
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST(EnrichFakeServer, PingAnswers) {
+  FakeServer server([](int fd, const std::string& line, const std::atomic<bool>&) {
+    send_all(fd, line == "GET /_ping HTTP/1.1" ? http_response(200, "OK", "text/plain")
+                                               : http_response(404, "{}"));
+  });
+  EXPECT_TRUE(make_docker_client(server.path())->ping(kDeadline));
+  EXPECT_TRUE(make_podman_client(server.path())->ping(kDeadline));
+}
+
+TEST(EnrichFakeServer, ConcurrentLookupsShareOneClient) {
+  FakeServer server(docker_api);
+  auto client = make_docker_client(server.path());
+  std::atomic<int> found{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 8; ++t) {
+    workers.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        if (client->inspect(kId, 2s).status == LookupStatus::found) ++found;
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_EQ(found, 80);
+}
+
+}  // namespace
+}  // namespace tracker
