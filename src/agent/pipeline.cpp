@@ -76,7 +76,9 @@ bool cgroup_has_processes(const std::string& mount_point, const std::string& pat
 }  // namespace
 
 Pipeline::Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer)
-    : options_(std::move(options)), hierarchy_(std::move(hierarchy)), printer_(printer) {}
+    : options_(std::move(options)), hierarchy_(std::move(hierarchy)), printer_(printer) {
+  registry_.set_containerd_tasks(ContainerdTasks());
+}
 
 void Pipeline::set_state_map(CgroupStateMap* map, std::uint32_t host_mnt_ns) {
   state_map_ = map;

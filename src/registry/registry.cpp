@@ -10,6 +10,7 @@ Registry::Added Registry::add_cgroup(std::uint64_t cgroup_id, std::string_view p
     return {known->second.container, false, true, false};
 
   auto ref = container_from_cgroup_path(path);
+  if (!ref && containerd_tasks_) ref = containerd_tasks_->from_cgroup_path(path);
   if (!ref) return {};
 
   auto existing = by_id_.find(ref->id);

@@ -3,12 +3,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "cgroup/container_path.h"
+#include "cgroup/containerd_tasks.h"
 #include "enrich/container_info.h"
 
 namespace tracker {
@@ -36,6 +38,11 @@ struct ContainerRecord {
 // the event loop's thread.
 class Registry {
  public:
+  // Also recognise containerd's /<namespace>/<id> cgroups by the shim's task directories.
+  void set_containerd_tasks(std::optional<ContainerdTasks> tasks) {
+    containerd_tasks_ = std::move(tasks);
+  }
+
   struct Added {
     std::shared_ptr<ContainerRecord> container;  // null: the cgroup is no container's
     bool new_container = false;  // this cgroup is the root of a container not seen before
@@ -65,6 +72,7 @@ class Registry {
   };
   std::unordered_map<std::uint64_t, CgroupEntry> cgroups_;
   std::unordered_map<std::string, std::shared_ptr<ContainerRecord>> by_id_;
+  std::optional<ContainerdTasks> containerd_tasks_;
 };
 
 }  // namespace tracker
