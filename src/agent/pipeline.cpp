@@ -176,7 +176,7 @@ void Pipeline::on_process_event(const tracker_event& raw) {
 
 void Pipeline::announce(const std::shared_ptr<ContainerRecord>& container, EventType type,
                         const tracker_task_context& context, std::int64_t timestamp_ns) {
-  if (observer_) observer_->container_added(container);
+  for (auto* observer : observers_) observer->container_added(container);
   if (!options_.events.contains(type) || !options_.scope.matches_lifecycle(*container)) return;
   Event event;
   event.type = type;
@@ -188,7 +188,7 @@ void Pipeline::announce(const std::shared_ptr<ContainerRecord>& container, Event
 
 void Pipeline::remove(const std::shared_ptr<ContainerRecord>& container,
                       const tracker_task_context& context, std::int64_t timestamp_ns) {
-  if (observer_) observer_->container_removed(container);
+  for (auto* observer : observers_) observer->container_removed(container);
   if (!options_.events.contains(EventType::container_remove) ||
       !options_.scope.matches_lifecycle(*container))
     return;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "agent/clock.h"
 #include "cgroup/hierarchy.h"
@@ -46,7 +47,7 @@ class Pipeline : public KernelEventSink {
   Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer);
 
   void set_state_map(CgroupStateMap* map, std::uint32_t host_mnt_ns);
-  void set_observer(ContainerObserver* observer) { observer_ = observer; }
+  void add_observer(ContainerObserver* observer) { observers_.push_back(observer); }
   void set_options(PipelineOptions options) { options_ = std::move(options); }
   const PipelineOptions& options() const { return options_; }
 
@@ -82,7 +83,7 @@ class Pipeline : public KernelEventSink {
   TrackedHierarchy hierarchy_;
   Printer& printer_;
   CgroupStateMap* state_map_ = nullptr;
-  ContainerObserver* observer_ = nullptr;
+  std::vector<ContainerObserver*> observers_;
   std::uint32_t host_mnt_ns_ = 0;
   Registry registry_;
   BootClock clock_;

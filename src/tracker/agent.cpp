@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "agent/enricher.h"
 #include "agent/pipeline.h"
 #include "cgroup/hierarchy.h"
 #include "kernel/probes.h"
@@ -22,6 +23,14 @@ bool enrichment_requested(const Options& options) {
   const char* env = std::getenv("CONTAINERS_ENRICHMENT");
   std::string_view value = env ? env : "";
   return options.containers || value == "1" || value == "yes" || value == "true";
+}
+
+EnricherOptions enricher_options(const Options& options, bool enabled) {
+  EnricherOptions result;
+  result.enabled = enabled;
+  for (auto& socket : options.cri_sockets)
+    result.endpoints.push_back({*runtime_from_string(socket.runtime), socket.path, true});
+  return result;
 }
 
 }  // namespace
@@ -55,7 +64,12 @@ int run_agent(const Options& options) {
   PipelineOptions pipeline_options;
   pipeline_options.events = options.events;
   pipeline_options.scope = options.scope;
+  auto enrich_options = enricher_options(options, enrich);
+  pipeline_options.hold_timeout_ns = (enrich_options.timeout.count() + 500) * 1'000'000;
   Pipeline pipeline(pipeline_options, hierarchy, *printer);
+  EventLoop loop;
+  Enricher enricher(loop, pipeline, enrich_options);
+  pipeline.add_observer(&enricher);
 
   ProbeOptions probe_options;
   probe_options.hierarchy = hierarchy;
@@ -77,20 +91,29 @@ int run_agent(const Options& options) {
     return kFailureExit;
   }
   out.flush();
-  sd_notifyf(0, "READY=1\nSTATUS=Watching %zu containers", pipeline.registry().size());
-  log(LogLevel::info, "agent", "ready: {} containers", pipeline.registry().size());
 
-  EventLoop loop;
+  // Ready once the existing containers were enriched, or the enrichment deadline passed.
+  bool ready = false;
+  auto ready_deadline = std::chrono::steady_clock::now() + enrich_options.timeout;
+  auto announce_ready = [&] {
+    if (ready || (!enricher.settled() && std::chrono::steady_clock::now() < ready_deadline)) return;
+    ready = true;
+    sd_notifyf(0, "READY=1\nSTATUS=Watching %zu containers", pipeline.registry().size());
+    log(LogLevel::info, "agent", "ready: {} containers", pipeline.registry().size());
+  };
+  announce_ready();
   std::uint64_t lost_seen = 0;
   auto drain = [&] {
     probes->consume();
+    announce_ready();
     out.flush();
     if (out.broken()) loop.stop();
   };
   loop.watch(probes->ring_buffer_fd(), drain);
   loop.on_signal(SIGINT, [&] { loop.stop(); });
   loop.on_signal(SIGTERM, [&] { loop.stop(); });
-  loop.every(std::chrono::milliseconds(250), [&] {
+  loop.every(std::chrono::milliseconds(100), [&] {
+    announce_ready();
     pipeline.release_expired();
     std::uint64_t lost = probes->events_lost();
     if (lost != lost_seen) {

@@ -1,5 +1,5 @@
-#include "tracker/agent.h"
 #include "config/options.h"
+#include "tracker/agent.h"
 
 int main(int argc, char** argv) {
   auto parsed = tracker::parse_command_line(argc, argv);

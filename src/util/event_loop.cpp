@@ -43,6 +43,12 @@ int EventLoop::every(std::chrono::milliseconds interval, Callback callback) {
   return fd;
 }
 
+void EventLoop::cancel(int timer_fd) {
+  if (timers_.count(timer_fd) == 0) return;
+  unwatch(timer_fd);
+  timers_.erase(timer_fd);
+}
+
 bool EventLoop::on_signal(int signal, Callback callback) {
   signals_[signal] = std::move(callback);
   sigset_t mask;

@@ -19,6 +19,7 @@ class EventLoop {
   void unwatch(int fd);
   // Runs `callback` every `interval`; returns the timer fd (owned by the loop).
   int every(std::chrono::milliseconds interval, Callback callback);
+  void cancel(int timer_fd);
   // Blocks `signal` for the whole process and runs `callback` in the loop when it arrives.
   bool on_signal(int signal, Callback callback);
   // Runs `callback` once, in the next loop iteration (after the current callbacks).
