@@ -15,10 +15,10 @@ struct ContainerSnapshot {
   std::string image;
   std::string image_digest;
   std::string image_id;
-  std::string runtime;      // docker, containerd, crio, podman, garden, unknown
-  std::string origin;       // "existing" (found at start-up) or "created"
-  bool started = false;     // its first process exec'd (created containers only)
-  std::string enrichment;   // off, pending, done, failed
+  std::string runtime;     // docker, containerd, crio, podman, garden, unknown
+  std::string origin;      // "existing" (found at start-up) or "created"
+  bool started = false;    // its first process exec'd (created containers only)
+  std::string enrichment;  // off, pending, done, failed
   std::string cgroup_path;
   std::uint64_t cgroup_id = 0;
   std::int64_t created_ns = 0;  // Unix epoch ns; 0 when unknown

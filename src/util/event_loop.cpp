@@ -5,6 +5,7 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <vector>
 
@@ -13,12 +14,23 @@ namespace tracker {
 EventLoop::EventLoop() : epoll_(epoll_create1(EPOLL_CLOEXEC)) {}
 
 bool EventLoop::watch(int fd, Callback on_readable) {
+  return watch(fd, EPOLLIN, std::move(on_readable));
+}
+
+bool EventLoop::watch(int fd, std::uint32_t events, Callback on_ready) {
   epoll_event event{};
-  event.events = EPOLLIN;
+  event.events = events;
   event.data.fd = fd;
   if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) return false;
-  fds_[fd] = std::move(on_readable);
+  fds_[fd] = std::move(on_ready);
   return true;
+}
+
+bool EventLoop::modify(int fd, std::uint32_t events) {
+  epoll_event event{};
+  event.events = events;
+  event.data.fd = fd;
+  return epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event) == 0;
 }
 
 void EventLoop::unwatch(int fd) {
@@ -41,6 +53,32 @@ int EventLoop::every(std::chrono::milliseconds interval, Callback callback) {
   });
   timers_[fd] = std::move(timer);
   return fd;
+}
+
+int EventLoop::timer(Callback callback) {
+  UniqueFd timer(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  if (!timer) return -1;
+  int fd = timer.get();
+  watch(fd, [fd, callback = std::move(callback)] {
+    std::uint64_t expirations;
+    if (read(fd, &expirations, sizeof(expirations)) > 0) callback();
+  });
+  timers_[fd] = std::move(timer);
+  return fd;
+}
+
+bool EventLoop::arm(int timer_fd, std::chrono::nanoseconds delay) {
+  // A zero it_value disarms: the shortest arming is one nanosecond.
+  auto ns = std::max<std::int64_t>(delay.count(), 1);
+  itimerspec spec{};
+  spec.it_value.tv_sec = ns / 1'000'000'000;
+  spec.it_value.tv_nsec = ns % 1'000'000'000;
+  return timerfd_settime(timer_fd, 0, &spec, nullptr) == 0;
+}
+
+void EventLoop::disarm(int timer_fd) {
+  itimerspec spec{};
+  timerfd_settime(timer_fd, 0, &spec, nullptr);
 }
 
 void EventLoop::cancel(int timer_fd) {

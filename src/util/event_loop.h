@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <unordered_map>
 
@@ -16,10 +17,19 @@ class EventLoop {
 
   EventLoop();
   bool watch(int fd, Callback on_readable);
+  // Like watch(), for an epoll event mask (EPOLLIN, EPOLLOUT, ...); modify() changes the mask.
+  bool watch(int fd, std::uint32_t events, Callback on_ready);
+  bool modify(int fd, std::uint32_t events);
   void unwatch(int fd);
   // Runs `callback` every `interval`; returns the timer fd (owned by the loop).
   int every(std::chrono::milliseconds interval, Callback callback);
-  void cancel(int timer_fd);
+  // A one-shot timer, disarmed until arm(); returns the timer fd (owned by the loop).
+  int timer(Callback callback);
+  // Fires the timer once after `delay` (at once if it is zero or negative), replacing any
+  // earlier arming.
+  bool arm(int timer_fd, std::chrono::nanoseconds delay);
+  void disarm(int timer_fd);
+  void cancel(int timer_fd);  // frees a timer of every() or timer()
   // Blocks `signal` for the whole process and runs `callback` in the loop when it arrives.
   bool on_signal(int signal, Callback callback);
   // Runs `callback` once, in the next loop iteration (after the current callbacks).

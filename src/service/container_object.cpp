@@ -1,0 +1,142 @@
+#include "service/container_object.h"
+
+#include <systemd/sd-bus.h>
+
+#include <exception>
+
+#include "service/authorizer.h"
+#include "service/dbus_names.h"
+#include "service/object_path.h"
+
+namespace tracker {
+
+std::uint64_t timestamp_usec(std::int64_t epoch_ns) {
+  return epoch_ns > 0 ? static_cast<std::uint64_t>(epoch_ns / 1000) : 0;
+}
+
+ContainerObject::ContainerObject(sdbus::IConnection& connection, ObjectContext& context,
+                                 ContainerSnapshot snapshot)
+    : AdaptorInterfaces(connection, container_object_path(snapshot.id)),
+      context_(context),
+      snapshot_(std::move(snapshot)) {
+  registerAdaptor();
+}
+
+ContainerObject::~ContainerObject() {
+  unregisterAdaptor();
+}
+
+void ContainerObject::announce() {
+  EmittingScope scope(context_);
+  emitInterfacesAddedSignal();
+}
+
+void ContainerObject::withdraw() {
+  emitInterfacesRemovedSignal();
+}
+
+std::vector<std::string> ContainerObject::update(const ContainerSnapshot& next) {
+  std::vector<std::string> changed;
+  const auto& now = snapshot_;
+  auto note = [&changed](bool differs, const char* name) {
+    if (differs) changed.emplace_back(name);
+  };
+  // Id, Runtime, Origin, CgroupPath and CgroupId are constant.
+  note(now.name != next.name, "Name");
+  note(now.image != next.image, "Image");
+  note(now.image_digest != next.image_digest, "ImageDigest");
+  note(now.image_id != next.image_id, "ImageId");
+  note(now.started != next.started, "Started");
+  note(now.enrichment != next.enrichment, "Enrichment");
+  note(timestamp_usec(now.created_ns) != timestamp_usec(next.created_ns), "CreatedTimestamp");
+  note(timestamp_usec(now.started_ns) != timestamp_usec(next.started_ns), "StartedTimestamp");
+  note(now.init_pid != next.init_pid, "InitPid");
+  note(now.labels != next.labels, "Labels");
+  note(now.pod_name != next.pod_name, "PodName");
+  note(now.pod_namespace != next.pod_namespace, "PodNamespace");
+  note(now.pod_uid != next.pod_uid, "PodUID");
+  note(now.pod_sandbox != next.pod_sandbox, "PodSandbox");
+  snapshot_ = next;
+  if (!changed.empty()) emitPropertiesChangedSignal(dbus_names::kContainerInterface, changed);
+  return changed;
+}
+
+// Every getter: only for authorized readers, and nothing but sdbus::Error may
+// leave (sdbus-c++ 1.2 catches nothing else).
+template <typename Read>
+auto ContainerObject::guarded(Read&& read) {
+  if (!context_.emitting) {
+    bool allowed = false;
+    try {
+      allowed = context_.authorizer.may_read_containers(sd_bus_get_current_message(context_.bus));
+    } catch (const std::exception& error) {
+      throw sdbus::Error(dbus_names::kErrorFailed, error.what());
+    }
+    if (!allowed)
+      throw sdbus::Error(dbus_names::kErrorAccessDenied,
+                         "Reading container properties requires the "
+                         "org.khulnasoft.tracker1.inspect authorization: call GetContainer or "
+                         "ListContainers first");
+  }
+  return read();
+}
+
+std::string ContainerObject::Id() {
+  return guarded([this] { return snapshot_.id; });
+}
+std::string ContainerObject::Name() {
+  return guarded([this] { return snapshot_.name; });
+}
+std::string ContainerObject::Image() {
+  return guarded([this] { return snapshot_.image; });
+}
+std::string ContainerObject::ImageDigest() {
+  return guarded([this] { return snapshot_.image_digest; });
+}
+std::string ContainerObject::ImageId() {
+  return guarded([this] { return snapshot_.image_id; });
+}
+std::string ContainerObject::Runtime() {
+  return guarded([this] { return snapshot_.runtime; });
+}
+std::string ContainerObject::Origin() {
+  return guarded([this] { return snapshot_.origin; });
+}
+bool ContainerObject::Started() {
+  return guarded([this] { return snapshot_.started; });
+}
+std::string ContainerObject::Enrichment() {
+  return guarded([this] { return snapshot_.enrichment; });
+}
+std::string ContainerObject::CgroupPath() {
+  return guarded([this] { return snapshot_.cgroup_path; });
+}
+uint64_t ContainerObject::CgroupId() {
+  return guarded([this] { return snapshot_.cgroup_id; });
+}
+uint64_t ContainerObject::CreatedTimestamp() {
+  return guarded([this] { return timestamp_usec(snapshot_.created_ns); });
+}
+uint64_t ContainerObject::StartedTimestamp() {
+  return guarded([this] { return timestamp_usec(snapshot_.started_ns); });
+}
+uint32_t ContainerObject::InitPid() {
+  return guarded([this] { return static_cast<uint32_t>(std::max(snapshot_.init_pid, 0)); });
+}
+std::map<std::string, std::string> ContainerObject::Labels() {
+  return guarded([this] { return snapshot_.labels; });
+}
+std::string ContainerObject::PodName() {
+  return guarded([this] { return snapshot_.pod_name; });
+}
+std::string ContainerObject::PodNamespace() {
+  return guarded([this] { return snapshot_.pod_namespace; });
+}
+std::string ContainerObject::PodUID() {
+  return guarded([this] { return snapshot_.pod_uid; });
+}
+bool ContainerObject::PodSandbox() {
+  return guarded([this] { return snapshot_.pod_sandbox; });
+}
+
+}  // namespace tracker

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dbus/tracker1_adaptor.h"
+#include "service/backend.h"
+#include "service/object_context.h"
+
+namespace tracker {
+
+// /org/khulnasoft/Tracker1/container/<id>: read-only properties of one container.
+class ContainerObject final
+    : public sdbus::AdaptorInterfaces<org::khulnasoft::Tracker1::Container_adaptor,
+                                      sdbus::ManagedObject_adaptor, sdbus::Properties_adaptor> {
+ public:
+  ContainerObject(sdbus::IConnection& connection, ObjectContext& context,
+                  ContainerSnapshot snapshot);
+  ~ContainerObject();
+
+  // ObjectManager.InterfacesAdded / InterfacesRemoved for this object.
+  void announce();
+  void withdraw();
+  // Takes the new state and sends PropertiesChanged (invalidations) for what
+  // differs; returns the names of those properties.
+  std::vector<std::string> update(const ContainerSnapshot& snapshot);
+
+  const ContainerSnapshot& snapshot() const { return snapshot_; }
+
+ private:
+  template <typename Read>
+  auto guarded(Read&& read);
+
+  std::string Id() override;
+  std::string Name() override;
+  std::string Image() override;
+  std::string ImageDigest() override;
+  std::string ImageId() override;
+  std::string Runtime() override;
+  std::string Origin() override;
+  bool Started() override;
+  std::string Enrichment() override;
+  std::string CgroupPath() override;
+  uint64_t CgroupId() override;
+  uint64_t CreatedTimestamp() override;
+  uint64_t StartedTimestamp() override;
+  uint32_t InitPid() override;
+  std::map<std::string, std::string> Labels() override;
+  std::string PodName() override;
+  std::string PodNamespace() override;
+  std::string PodUID() override;
+  bool PodSandbox() override;
+
+  ObjectContext& context_;
+  ContainerSnapshot snapshot_;
+};
+
+// Epoch nanoseconds to the microseconds of a D-Bus timestamp (0: unknown).
+std::uint64_t timestamp_usec(std::int64_t epoch_ns);
+
+}  // namespace tracker

@@ -1,0 +1,135 @@
+#include "service/dbus_service.h"
+
+#include <exception>
+
+#include <fmt/format.h>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "service/bus_driver.h"
+#include "service/bus_util.h"
+#include "service/container_object.h"
+#include "service/manager_object.h"
+#include "service/object_context.h"
+#include "util/log.h"
+
+namespace tracker {
+
+BusConnection open_bus(const std::string& address) {
+  BusConnection bus;
+  try {
+    bus.connection = address.empty() ? sdbus::createSystemBusConnection()
+                                     : sdbus::createSessionBusConnectionWithAddress(address);
+  } catch (const std::exception& error) {
+    bus.error = error.what();
+  }
+  return bus;
+}
+
+DbusService::DbusService(EventLoop& loop, std::unique_ptr<sdbus::IConnection> connection,
+                         ServiceBackend& backend, DbusServiceOptions options)
+    : loop_(loop),
+      backend_(backend),
+      options_(std::move(options)),
+      connection_(std::move(connection)) {
+  driver_ = std::make_unique<BusDriver>(loop_, *connection_, [this](const std::string& why) {
+    started_ = false;
+    if (options_.on_disconnect) options_.on_disconnect(why);
+  });
+  authorizer_ = std::make_unique<Authorizer>(*connection_, options_.authorization);
+  context_.reset(new ObjectContext{raw_bus(*connection_), backend_, *authorizer_, {}, false});
+}
+
+DbusService::~DbusService() = default;
+
+bool DbusService::running() const {
+  return started_ && driver_->connected();
+}
+
+std::string DbusService::start() {
+  if (started_) return {};
+  if (!driver_->connected()) return "the bus connection cannot be watched";
+  try {
+    manager_ = std::make_unique<ManagerObject>(*connection_, *context_);
+    for (const auto& container : backend_.containers()) add(container);
+    manager_->refresh();
+    connection_->requestName(options_.bus_name);
+  } catch (const std::exception& error) {
+    return fmt::format("cannot own {} on the bus: {}", options_.bus_name, error.what());
+  }
+  started_ = true;
+  driver_->schedule();
+  log(LogLevel::info, "dbus", "serving {} with {} containers", options_.bus_name,
+      context_->containers.size());
+  return {};
+}
+
+template <typename Work>
+void DbusService::guarded(const char* what, Work&& work) {
+  if (!started_) return;
+  try {
+    work();
+  } catch (const std::exception& error) {
+    log(LogLevel::warning, "dbus", "{}: {}", what, error.what());
+  }
+  driver_->schedule();
+}
+
+void DbusService::add(const ContainerSnapshot& container) {
+  auto [slot, inserted] = context_->containers.try_emplace(container.id);
+  if (!inserted) {
+    slot->second->update(container);
+    return;
+  }
+  try {
+    slot->second = std::make_unique<ContainerObject>(*connection_, *context_, container);
+  } catch (...) {
+    context_->containers.erase(slot);
+    throw;
+  }
+}
+
+void DbusService::container_added(const ContainerSnapshot& container) {
+  guarded("cannot export an added container", [&] {
+    bool known = context_->containers.count(container.id) > 0;
+    add(container);
+    if (known) return;
+    auto& object = *context_->containers.at(container.id);
+    object.announce();
+    manager_->emitContainerAdded(container.id, object.getObjectPath());
+    manager_->refresh();
+  });
+}
+
+void DbusService::container_removed(const ContainerSnapshot& container) {
+  guarded("cannot withdraw a removed container", [&] {
+    auto found = context_->containers.find(container.id);
+    if (found == context_->containers.end()) return;
+    auto path = found->second->getObjectPath();
+    found->second->withdraw();
+    context_->containers.erase(found);
+    manager_->emitContainerRemoved(container.id, path);
+    manager_->refresh();
+  });
+}
+
+void DbusService::container_changed(const ContainerSnapshot& container) {
+  guarded("cannot announce a changed container", [&] {
+    auto found = context_->containers.find(container.id);
+    if (found == context_->containers.end()) {
+      container_added(container);
+      return;
+    }
+    auto before = found->second->snapshot().enrichment;
+    found->second->update(container);
+    bool completed = container.enrichment == "done" || container.enrichment == "failed";
+    if (completed && before != container.enrichment)
+      manager_->emitContainerEnriched(container.id, found->second->getObjectPath());
+  });
+}
+
+void DbusService::manager_changed() {
+  guarded("cannot announce changed properties", [&] { manager_->refresh(); });
+}
+
+}  // namespace tracker
