@@ -25,6 +25,8 @@ namespace namespaces = containerd::services::namespaces::v1;
 namespace tasks = containerd::services::tasks::v1;
 
 constexpr auto kNamespaceCacheTtl = std::chrono::seconds(5);
+// A miss refreshes a cached list older than this: a namespace may be new.
+constexpr auto kNamespaceRefreshAfter = std::chrono::seconds(1);
 // Manifests and indexes are a few KiB; anything bigger is not read.
 constexpr std::int64_t kMaxManifestBytes = 1024 * 1024;
 
@@ -80,7 +82,7 @@ class ContainerdClient final : public RuntimeClient {
         remember_hit(ns);
         return result;
       }
-      if (!list.from_cache) break;
+      if (!list.from_cache || list.age < kNamespaceRefreshAfter) break;
     }
     return not_found(container_id);
   }
@@ -103,6 +105,7 @@ class ContainerdClient final : public RuntimeClient {
   struct NamespaceList {
     std::vector<std::string> names;
     bool from_cache = false;
+    std::chrono::steady_clock::duration age{};
     std::optional<LookupResult> failure;
   };
 
@@ -115,6 +118,7 @@ class ContainerdClient final : public RuntimeClient {
       if (!fresh && !cached_.empty() && age < kNamespaceCacheTtl) {
         list.names = ordered_locked();
         list.from_cache = true;
+        list.age = age;
         return list;
       }
     }
