@@ -665,9 +665,7 @@ TEST_F(EnrichRuntimes, CriContainerdPod) {
 }
 
 // Registered before main() runs, so gtest_main serves.
-testing::Environment* const runtimes_environment =
-    testing::AddGlobalTestEnvironment(new Runtimes);
+testing::Environment* const runtimes_environment = testing::AddGlobalTestEnvironment(new Runtimes);
 
 }  // namespace
 }  // namespace tracker
-
