@@ -266,8 +266,9 @@ void Enricher::finish(Pending& pending, const ContainerInfo* info) {
     container->enrichment = EnrichmentState::done;
   }
   pending_.erase(container->id());
+  bool already_told = container->listeners_told;
   pipeline_.release(container);
-  if (info && on_enriched_ && !container->removed) on_enriched_(container);
+  if (info && already_told) pipeline_.updated(container);
 }
 
 void Enricher::schedule_retry(Pending& pending) {

@@ -60,10 +60,6 @@ class Enricher : public ContainerObserver {
   std::vector<EndpointStatus> endpoints() const;
   // No container is waiting for its first answer.
   bool settled() const;
-  // Called on the loop thread when a container's information changed.
-  void on_enriched(std::function<void(const std::shared_ptr<ContainerRecord>&)> callback) {
-    on_enriched_ = std::move(callback);
-  }
 
  private:
   struct Endpoint {
@@ -110,7 +106,6 @@ class Enricher : public ContainerObserver {
   std::uint64_t next_ticket_ = 1;
   int tick_timer_ = -1;
   std::int64_t next_discovery_ns_ = 0;
-  std::function<void(const std::shared_ptr<ContainerRecord>&)> on_enriched_;
 };
 
 }  // namespace tracker

@@ -76,7 +76,7 @@ bool cgroup_has_processes(const std::string& mount_point, const std::string& pat
 }  // namespace
 
 Pipeline::Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer)
-    : options_(std::move(options)), hierarchy_(std::move(hierarchy)), printer_(printer) {
+    : options_(std::move(options)), hierarchy_(std::move(hierarchy)), printer_(&printer) {
   registry_.set_containerd_tasks(ContainerdTasks());
 }
 
@@ -174,9 +174,26 @@ void Pipeline::on_process_event(const tracker_event& raw) {
   emit(std::move(event));
 }
 
+void Pipeline::notify_ready(const std::shared_ptr<ContainerRecord>& container) {
+  if (!container->listeners_told) {
+    container->listeners_told = true;
+    for (auto* listener : listeners_) listener->container_ready(container);
+  }
+  if (container->removed && !container->listeners_told_gone) {
+    container->listeners_told_gone = true;
+    for (auto* listener : listeners_) listener->container_gone(container);
+  }
+}
+
+void Pipeline::updated(const std::shared_ptr<ContainerRecord>& container) {
+  if (!container->listeners_told || container->removed) return;
+  for (auto* listener : listeners_) listener->container_updated(container);
+}
+
 void Pipeline::announce(const std::shared_ptr<ContainerRecord>& container, EventType type,
                         const tracker_task_context& context, std::int64_t timestamp_ns) {
   for (auto* observer : observers_) observer->container_added(container);
+  if (container->enrichment != EnrichmentState::pending) notify_ready(container);
   if (!options_.events.contains(type) || !options_.scope.matches_lifecycle(*container)) return;
   Event event;
   event.type = type;
@@ -189,6 +206,7 @@ void Pipeline::announce(const std::shared_ptr<ContainerRecord>& container, Event
 void Pipeline::remove(const std::shared_ptr<ContainerRecord>& container,
                       const tracker_task_context& context, std::int64_t timestamp_ns) {
   for (auto* observer : observers_) observer->container_removed(container);
+  if (container->listeners_told) notify_ready(container);  // tells them it is gone
   if (!options_.events.contains(EventType::container_remove) ||
       !options_.scope.matches_lifecycle(*container))
     return;
@@ -213,47 +231,42 @@ void Pipeline::emit(Event event) {
       held->second.events.push_back(std::move(event));
       if (held->second.events.size() > options_.hold_limit) {
         ++stats_.held_released_early;
-        auto record = held->second.events.front().container;
-        auto events = std::move(held->second.events);
-        held_.erase(held);
-        for (auto& e : events) {
-          printer_.print(e);
-          ++stats_.printed;
-        }
+        print_held(held->first);
       }
       return;
     }
   }
-  printer_.print(event);
+  printer_->print(event);
   ++stats_.printed;
 }
 
-void Pipeline::release(const std::shared_ptr<ContainerRecord>& container) {
-  auto held = held_.find(container->id());
+void Pipeline::print_held(const std::string& container_id) {
+  auto held = held_.find(container_id);
   if (held == held_.end()) return;
   auto events = std::move(held->second.events);
   held_.erase(held);
   for (auto& event : events) {
-    printer_.print(event);
+    printer_->print(event);
     ++stats_.printed;
   }
+}
+
+void Pipeline::release(const std::shared_ptr<ContainerRecord>& container) {
+  notify_ready(container);
+  print_held(container->id());
 }
 
 void Pipeline::release_expired() {
   if (held_.empty()) return;
   std::int64_t now = BootClock::now_epoch_ns();
-  for (auto it = held_.begin(); it != held_.end();) {
-    if (it->second.deadline_ns > now) {
-      ++it;
-      continue;
-    }
+  std::vector<std::shared_ptr<const ContainerRecord>> expired;
+  for (auto& [id, held] : held_)
+    if (held.deadline_ns <= now && !held.events.empty())
+      expired.push_back(held.events.front().container);
+  for (auto& container : expired) {
     ++stats_.held_released_early;
-    auto events = std::move(it->second.events);
-    it = held_.erase(it);
-    for (auto& event : events) {
-      printer_.print(event);
-      ++stats_.printed;
-    }
+    print_held(container->id());
+    if (auto record = registry_.find_by_id(container->id())) notify_ready(record);
   }
 }
 

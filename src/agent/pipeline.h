@@ -27,6 +27,17 @@ class ContainerObserver {
   virtual void container_removed(const std::shared_ptr<ContainerRecord>& container) = 0;
 };
 
+// Told about containers once what is known of them is settled: added after
+// the first enrichment answer (or at once without enrichment), updated when a
+// later answer brings more, gone after added. For D-Bus and the journal.
+class ContainerListener {
+ public:
+  virtual ~ContainerListener() = default;
+  virtual void container_ready(const std::shared_ptr<ContainerRecord>& container) = 0;
+  virtual void container_updated(const std::shared_ptr<ContainerRecord>& container) = 0;
+  virtual void container_gone(const std::shared_ptr<ContainerRecord>& container) = 0;
+};
+
 struct PipelineOptions {
   EventSet events = EventSet::all();
   Scope scope;
@@ -48,7 +59,11 @@ class Pipeline : public KernelEventSink {
 
   void set_state_map(CgroupStateMap* map, std::uint32_t host_mnt_ns);
   void add_observer(ContainerObserver* observer) { observers_.push_back(observer); }
+  void add_listener(ContainerListener* listener) { listeners_.push_back(listener); }
+  // A later enrichment answer changed what is known of `container`.
+  void updated(const std::shared_ptr<ContainerRecord>& container);
   void set_options(PipelineOptions options) { options_ = std::move(options); }
+  void set_printer(Printer& printer) { printer_ = &printer; }
   const PipelineOptions& options() const { return options_; }
 
   void on_kernel_event(const tracker_event& event) override;
@@ -78,12 +93,15 @@ class Pipeline : public KernelEventSink {
   void remove(const std::shared_ptr<ContainerRecord>& container,
               const tracker_task_context& context, std::int64_t timestamp_ns);
   void emit(Event event);
+  void print_held(const std::string& container_id);
+  void notify_ready(const std::shared_ptr<ContainerRecord>& container);
 
   PipelineOptions options_;
   TrackedHierarchy hierarchy_;
-  Printer& printer_;
+  Printer* printer_;
   CgroupStateMap* state_map_ = nullptr;
   std::vector<ContainerObserver*> observers_;
+  std::vector<ContainerListener*> listeners_;
   std::uint32_t host_mnt_ns_ = 0;
   Registry registry_;
   BootClock clock_;

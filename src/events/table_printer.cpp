@@ -38,9 +38,10 @@ std::string clock_time(std::int64_t epoch_ns) {
                      (epoch_ns % 1'000'000'000) / 1000);
 }
 
+// Keeps the end of an image name: the repository and tag say the most.
 std::string fit(std::string_view text, std::size_t width) {
   if (text.size() <= width) return std::string(text);
-  return std::string(text.substr(0, width - 1)) + "~";
+  return "~" + std::string(text.substr(text.size() - (width - 1)));
 }
 
 class TablePrinter : public Printer {

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "agent/pipeline.h"
+
+namespace tracker {
+
+// Structured journal entries for container lifecycle (CONTAINER_ID=,
+// CONTAINER_NAME=, CONTAINER_IMAGE=, RUNTIME=, POD_NAME=, …), so a fleet ships
+// them with journald's own tools. Only when running under systemd.
+class JournalListener : public ContainerListener {
+ public:
+  static bool running_under_systemd();
+
+  void container_ready(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_updated(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_gone(const std::shared_ptr<ContainerRecord>& container) override;
+};
+
+}  // namespace tracker

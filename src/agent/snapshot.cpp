@@ -1,0 +1,43 @@
+#include "agent/snapshot.h"
+
+namespace tracker {
+
+std::string_view to_string(EnrichmentState state) {
+  switch (state) {
+    case EnrichmentState::off:
+      return "off";
+    case EnrichmentState::pending:
+      return "pending";
+    case EnrichmentState::done:
+      return "done";
+    case EnrichmentState::failed:
+      return "failed";
+  }
+  return "";
+}
+
+ContainerSnapshot snapshot_of(const ContainerRecord& c) {
+  ContainerSnapshot s;
+  s.id = c.id();
+  s.name = c.info.name;
+  s.image = c.info.image;
+  s.image_digest = c.info.image_digest;
+  s.image_id = c.info.image_id;
+  s.runtime = std::string(to_string(c.runtime()));
+  s.origin = c.origin == ContainerOrigin::existing ? "existing" : "created";
+  s.started = c.started;
+  s.enrichment = std::string(to_string(c.enrichment));
+  s.cgroup_path = c.cgroup_path;
+  s.cgroup_id = c.cgroup_id;
+  s.created_ns = c.info.created_ns ? c.info.created_ns : c.created_ns;
+  s.started_ns = c.info.started_ns;
+  s.init_pid = c.info.init_pid;
+  s.labels = c.info.labels;
+  s.pod_name = c.info.pod.name;
+  s.pod_namespace = c.info.pod.namespace_name;
+  s.pod_uid = c.info.pod.uid;
+  s.pod_sandbox = c.info.pod.sandbox;
+  return s;
+}
+
+}  // namespace tracker

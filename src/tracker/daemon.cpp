@@ -1,0 +1,322 @@
+#include "tracker/daemon.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "agent/snapshot.h"
+#include "tracker_config.h"
+#include "util/log.h"
+
+namespace tracker {
+
+constexpr int kFailureExit = 1;
+
+Daemon::Daemon(Options command_line, Options effective)
+    : command_line_(std::move(command_line)), options_(std::move(effective)) {}
+
+Daemon::~Daemon() = default;
+
+EnricherOptions Daemon::enricher_options(const Options& options) const {
+  EnricherOptions result;
+  result.enabled = options.containers;
+  result.timeout = options.enrichment_timeout;
+  for (auto& socket : options.cri_sockets)
+    if (auto runtime = runtime_from_string(socket.runtime))
+      result.endpoints.push_back({*runtime, socket.path, true});
+  return result;
+}
+
+bool Daemon::open_output(const Options& options, std::string& error) {
+  UniqueFd file;
+  int fd = STDOUT_FILENO;
+  if (!options.output_path.empty()) {
+    file.reset(open(options.output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640));
+    if (!file) {
+      error = options.output_path + ": " + std::strerror(errno);
+      return false;
+    }
+    fd = file.get();
+  }
+  if (out_) out_->flush();
+  auto out = std::make_unique<OutputStream>(fd);
+  PrinterOptions printer_options;
+  printer_options.format =
+      options.output.value_or(out->is_terminal() ? OutputFormat::table : OutputFormat::json);
+  printer_options.container_columns = options.scope.has_container_filter();
+  printer_options.image_column = printer_options.container_columns && options.containers;
+  auto printer = make_printer(printer_options, *out);
+  bool new_target = !out_ || options.output_path != options_.output_path;
+  bool new_format = !printer_ || options.output != options_.output;
+  out_ = std::move(out);
+  printer_ = std::move(printer);
+  output_file_ = std::move(file);
+  if (pipeline_) pipeline_->set_printer(*printer_);
+  if (new_target || new_format) printer_->print_header();
+  return true;
+}
+
+bool Daemon::start() {
+  if (auto missing = check_bpf_prerequisites(); !missing.empty()) {
+    log(LogLevel::error, "kernel", "{}", missing);
+    return false;
+  }
+  auto choice = detect_hierarchy(options_.cgroup_hierarchy);
+  if (!choice.hierarchy) {
+    log(LogLevel::error, "cgroup", "{}", choice.error);
+    return false;
+  }
+  hierarchy_ = *choice.hierarchy;
+  log(LogLevel::info, "cgroup", "{} cgroups: tracking {} at {}", to_string(hierarchy_.layout),
+      to_string(hierarchy_.controller), hierarchy_.mount_point);
+
+  std::string error;
+  if (!open_output(options_, error)) {
+    log(LogLevel::error, "output", "cannot open {}", error);
+    return false;
+  }
+  PipelineOptions pipeline_options;
+  pipeline_options.events = options_.events;
+  pipeline_options.scope = options_.scope;
+  pipeline_options.hold_timeout_ns = (options_.enrichment_timeout.count() + 500) * 1'000'000;
+  pipeline_ = std::make_unique<Pipeline>(pipeline_options, hierarchy_, *printer_);
+  enricher_ = std::make_unique<Enricher>(loop_, *pipeline_, enricher_options(options_));
+  pipeline_->add_observer(enricher_.get());
+  pipeline_->add_listener(this);
+  if (JournalListener::running_under_systemd()) {
+    journal_ = std::make_unique<JournalListener>();
+    pipeline_->add_listener(journal_.get());
+  }
+
+  ProbeOptions probe_options;
+  probe_options.hierarchy = hierarchy_;
+  probe_options.ring_buffer_bytes = options_.buffer_kib * 1024;
+  probe_options.force_raw_tracepoints = options_.raw_tracepoints;
+  probes_ = Probes::load(probe_options, *pipeline_, error);
+  if (!probes_) {
+    log(LogLevel::error, "kernel", "{}", error);
+    return false;
+  }
+  probes_->configure(options_.scope.kernel_mode(), options_.events.kernel_mask());
+  pipeline_->set_state_map(probes_.get(), probes_->host_mount_namespace());
+  log(LogLevel::info, "kernel", "attached {} tracepoints", probes_->attach_kind());
+
+  if (!pipeline_->scan_existing(error)) {
+    log(LogLevel::error, "cgroup", "cannot walk the cgroup hierarchy: {}", error);
+    return false;
+  }
+  out_->flush();
+  return true;
+}
+
+int Daemon::run() {
+  if (options_.verbose) set_log_level(LogLevel::debug);
+  signal(SIGPIPE, SIG_IGN);
+  sd_notify(0, "STATUS=Loading BPF programs");
+  if (!start()) return kFailureExit;
+
+  loop_.watch(probes_->ring_buffer_fd(), [this] { drain(); });
+  loop_.on_signal(SIGINT, [this] { loop_.stop(); });
+  loop_.on_signal(SIGTERM, [this] { loop_.stop(); });
+  loop_.on_signal(SIGHUP, [this] {
+    if (auto error = reload(); !error.empty()) log(LogLevel::error, "config", "{}", error);
+  });
+  loop_.every(std::chrono::milliseconds(100), [this] { tick(); });
+  loop_.every(std::chrono::seconds(60), [this] { pipeline_->clock().refresh(); });
+  std::uint64_t watchdog_usec = 0;
+  if (sd_watchdog_enabled(0, &watchdog_usec) > 0)
+    loop_.every(std::chrono::milliseconds(watchdog_usec / 2000),
+                [] { sd_notify(0, "WATCHDOG=1"); });
+
+  ready_deadline_ = std::chrono::steady_clock::now() + options_.enrichment_timeout;
+  notify_ready_when_settled();
+  loop_.run();
+
+  sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
+  probes_->consume();
+  out_->flush();
+  return out_->broken() && options_.output_path.empty() ? 0 : (out_->broken() ? kFailureExit : 0);
+}
+
+void Daemon::drain() {
+  probes_->consume();
+  notify_ready_when_settled();
+  out_->flush();
+  if (out_->broken()) {
+    if (options_.output_path.empty()) {
+      loop_.stop();  // the reader of our stdout went away
+    } else {
+      log(LogLevel::error, "output", "cannot write to {}", options_.output_path);
+      loop_.stop();
+    }
+  }
+}
+
+void Daemon::tick() {
+  notify_ready_when_settled();
+  pipeline_->release_expired();
+  std::uint64_t lost = probes_->events_lost();
+  if (lost != lost_seen_) {
+    log(LogLevel::warning, "kernel", "{} events lost in the ring buffer; reconciling with cgroupfs",
+        lost - lost_seen_);
+    lost_seen_ = lost;
+    probes_->consume();
+    pipeline_->reconcile();
+    if (service_events_) service_events_->manager_changed();
+  }
+  out_->flush();
+  if (out_->broken()) loop_.stop();
+  update_status();
+}
+
+void Daemon::notify_ready_when_settled() {
+  if (ready_) return;
+  if (!enricher_->settled() && std::chrono::steady_clock::now() < ready_deadline_) return;
+  ready_ = true;
+  update_status();
+  sd_notify(0, "READY=1");
+  log(LogLevel::info, "agent", "ready: {} containers", pipeline_->registry().size());
+}
+
+void Daemon::update_status() {
+  std::string status = fmt::format("Watching {} containers; enrichment {}; {} events lost",
+                                   pipeline_->registry().size(),
+                                   enricher_->enabled() ? "on" : "off", probes_->events_lost());
+  if (status == last_status_) return;
+  last_status_ = status;
+  sd_notifyf(0, "STATUS=%s", status.c_str());
+}
+
+void Daemon::apply(const Options& options) {
+  std::string error;
+  if (options.output != options_.output || options.output_path != options_.output_path ||
+      options.scope.has_container_filter() != options_.scope.has_container_filter() ||
+      options.containers != options_.containers) {
+    if (!open_output(options, error)) log(LogLevel::error, "output", "cannot open {}", error);
+  }
+  if (options.cgroup_hierarchy != options_.cgroup_hierarchy ||
+      options.buffer_kib != options_.buffer_kib ||
+      options.raw_tracepoints != options_.raw_tracepoints)
+    log(LogLevel::notice, "config",
+        "cgroup hierarchy, buffer size and tracepoint kind take effect on restart");
+  PipelineOptions pipeline_options = pipeline_->options();
+  pipeline_options.events = options.events;
+  pipeline_options.scope = options.scope;
+  pipeline_options.hold_timeout_ns = (options.enrichment_timeout.count() + 500) * 1'000'000;
+  pipeline_->set_options(pipeline_options);
+  probes_->configure(options.scope.kernel_mode(), options.events.kernel_mask());
+  bool enrichment_changed =
+      options.containers != options_.containers ||
+      options.enrichment_timeout != options_.enrichment_timeout ||
+      enricher_options(options).endpoints.size() != enricher_options(options_).endpoints.size();
+  if (!enrichment_changed) {
+    auto a = enricher_options(options).endpoints, b = enricher_options(options_).endpoints;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      enrichment_changed |= a[i].socket != b[i].socket || a[i].runtime != b[i].runtime;
+  }
+  options_ = options;
+  if (enrichment_changed) enricher_->reconfigure(enricher_options(options_));
+  if (options_.verbose) set_log_level(LogLevel::debug);
+  if (service_events_) service_events_->manager_changed();
+  update_status();
+}
+
+std::string Daemon::reload() {
+  sd_notify(0, "RELOADING=1\nSTATUS=Reloading configuration");
+  auto result =
+      resolve_options(command_line_, config_paths_for(command_line_), process_environment());
+  for (auto& warning : result.diagnostics.warnings)
+    log(LogLevel::warning, "config", "{}", warning.text());
+  std::string error;
+  if (!result.ok()) {
+    for (auto& diagnostic : result.diagnostics.errors) {
+      log(LogLevel::error, "config", "{}", diagnostic.text());
+      if (error.empty()) error = diagnostic.text();
+    }
+    error = "configuration not reloaded, the previous one stays in force: " + error;
+  } else {
+    apply(*result.options);
+    log(LogLevel::info, "config", "configuration reloaded");
+  }
+  last_status_.clear();
+  update_status();
+  sd_notify(0, "READY=1");
+  return error;
+}
+
+void Daemon::set_enrichment(bool enabled) {
+  if (enabled == options_.containers) return;
+  Options options = options_;
+  options.containers = enabled;
+  apply(options);
+  log(LogLevel::info, "enrich", "enrichment turned {}", enabled ? "on" : "off");
+}
+
+std::vector<ContainerSnapshot> Daemon::containers() const {
+  std::vector<ContainerSnapshot> result;
+  pipeline_->registry().for_each(
+      [&](const std::shared_ptr<ContainerRecord>& c) { result.push_back(snapshot_of(*c)); });
+  std::sort(result.begin(), result.end(),
+            [](const ContainerSnapshot& a, const ContainerSnapshot& b) { return a.id < b.id; });
+  return result;
+}
+
+std::optional<ContainerSnapshot> Daemon::container(const std::string& id) const {
+  auto record = pipeline_->registry().find_by_id(id);
+  if (!record) return std::nullopt;
+  return snapshot_of(*record);
+}
+
+ServiceBackend::FindResult Daemon::find(const std::string& text) const {
+  if (text.empty()) return {};
+  if (auto exact = pipeline_->registry().find_by_id(text)) return {FindStatus::found, exact->id()};
+  std::vector<std::string> by_prefix, by_name;
+  pipeline_->registry().for_each([&](const std::shared_ptr<ContainerRecord>& c) {
+    if (c->id().starts_with(text)) by_prefix.push_back(c->id());
+    if (c->info.name == text) by_name.push_back(c->id());
+  });
+  if (by_name.size() == 1) return {FindStatus::found, by_name.front()};
+  if (by_name.size() > 1) return {FindStatus::ambiguous, {}};
+  if (by_prefix.size() == 1) return {FindStatus::found, by_prefix.front()};
+  if (by_prefix.size() > 1) return {FindStatus::ambiguous, {}};
+  return {};
+}
+
+std::vector<RuntimeSnapshot> Daemon::runtimes() const {
+  std::vector<RuntimeSnapshot> result;
+  for (auto& endpoint : enricher_->endpoints())
+    result.push_back({std::string(to_string(endpoint.runtime)), endpoint.socket,
+                      endpoint.configured, endpoint.up, endpoint.last_error, endpoint.lookups,
+                      endpoint.found});
+  return result;
+}
+
+bool Daemon::enrichment_enabled() const {
+  return enricher_->enabled();
+}
+
+std::uint64_t Daemon::events_lost() const {
+  return probes_ ? probes_->events_lost() : 0;
+}
+
+std::string Daemon::version() const {
+  return TRACKER_VERSION;
+}
+
+void Daemon::container_ready(const std::shared_ptr<ContainerRecord>& container) {
+  if (service_events_) service_events_->container_added(snapshot_of(*container));
+}
+
+void Daemon::container_updated(const std::shared_ptr<ContainerRecord>& container) {
+  if (service_events_) service_events_->container_changed(snapshot_of(*container));
+}
+
+void Daemon::container_gone(const std::shared_ptr<ContainerRecord>& container) {
+  if (service_events_) service_events_->container_removed(snapshot_of(*container));
+}
+
+}  // namespace tracker

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "agent/enricher.h"
+#include "agent/journal.h"
+#include "agent/pipeline.h"
+#include "cgroup/hierarchy.h"
+#include "config/config.h"
+#include "config/options.h"
+#include "events/output_stream.h"
+#include "kernel/probes.h"
+#include "service/backend.h"
+#include "util/event_loop.h"
+#include "util/unique_fd.h"
+
+namespace tracker {
+
+// tracker itself: kernel probes → pipeline → output, enrichment, the journal
+// and the D-Bus face, all on one event loop.
+class Daemon : public ServiceBackend, public ContainerListener {
+ public:
+  Daemon(Options command_line, Options effective);
+  ~Daemon() override;
+  int run();  // until SIGINT/SIGTERM; the exit code
+
+  // ServiceBackend
+  std::vector<ContainerSnapshot> containers() const override;
+  std::optional<ContainerSnapshot> container(const std::string& id) const override;
+  FindResult find(const std::string& id_prefix_or_name) const override;
+  std::vector<RuntimeSnapshot> runtimes() const override;
+  bool enrichment_enabled() const override;
+  std::uint64_t events_lost() const override;
+  std::string version() const override;
+  std::string reload() override;
+  void set_enrichment(bool enabled) override;
+
+  // ContainerListener
+  void container_ready(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_updated(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_gone(const std::shared_ptr<ContainerRecord>& container) override;
+
+  void set_service_events(ServiceEvents* events) { service_events_ = events; }
+
+ private:
+  bool start();
+  bool open_output(const Options& options, std::string& error);
+  void apply(const Options& options);
+  void drain();
+  void tick();
+  void notify_ready_when_settled();
+  void update_status();
+  EnricherOptions enricher_options(const Options& options) const;
+
+  Options command_line_;
+  Options options_;
+  EventLoop loop_;
+  TrackedHierarchy hierarchy_;
+  UniqueFd output_file_;
+  std::unique_ptr<OutputStream> out_;
+  std::unique_ptr<Printer> printer_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<Probes> probes_;
+  std::unique_ptr<Enricher> enricher_;
+  std::unique_ptr<JournalListener> journal_;
+  ServiceEvents* service_events_ = nullptr;
+  bool ready_ = false;
+  std::chrono::steady_clock::time_point ready_deadline_;
+  std::uint64_t lost_seen_ = 0;
+  std::string last_status_;
+};
+
+}  // namespace tracker
