@@ -29,6 +29,8 @@ struct ContainerRecord {
   ContainerInfo info;  // what the runtime said; info.id is empty until then
   EnrichmentState enrichment = EnrichmentState::off;
   bool removed = false;
+  bool listeners_told = false;       // ContainerListener::container_ready was called
+  bool listeners_told_gone = false;  // ContainerListener::container_gone was called
 
   const std::string& id() const { return ref.id; }
   Runtime runtime() const { return info.runtime != Runtime::unknown ? info.runtime : ref.runtime; }
