@@ -120,11 +120,13 @@ fs::path source_root() {
 #endif
   auto from_file = fs::absolute(fs::path(__FILE__)).parent_path().parent_path().parent_path();
   if (is_file(from_file / "tests/fixtures/runtimes.sh")) return from_file;
+  // A build directory usually lives in the source tree: look upwards.
   std::error_code ec;
-  for (auto dir = fs::read_symlink("/proc/self/exe", ec).parent_path(); !dir.empty();
-       dir = dir.parent_path()) {
-    if (is_file(dir / "tests/fixtures/runtimes.sh")) return dir;
-    if (dir == dir.root_path()) break;
+  for (auto start : {fs::current_path(ec), fs::read_symlink("/proc/self/exe", ec).parent_path()}) {
+    for (auto dir = start; !dir.empty(); dir = dir.parent_path()) {
+      if (is_file(dir / "tests/fixtures/runtimes.sh")) return dir;
+      if (dir == dir.root_path()) break;
+    }
   }
   return {};
 }
