@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "config/values.h"
 #include "tracker_config.h"
 
 namespace tracker {
@@ -30,12 +31,7 @@ std::string parse_events(const std::vector<std::string>& values, EventSet& event
   for (auto& value : values) {
     for (auto name : split_list(value)) {
       auto type = event_from_name(name);
-      if (!type) {
-        std::string known;
-        for (auto t : all_event_types())
-          known += (known.empty() ? "" : ", ") + std::string(event_name(t));
-        return fmt::format("unknown event '{}' (known: {})", name, known);
-      }
+      if (!type) return unknown_event_message(name);
       events.add(*type);
     }
   }
@@ -49,7 +45,7 @@ std::string parse_cri(const std::vector<std::string>& values, std::vector<CriSoc
     if (colon == std::string::npos || colon == 0 || colon + 1 == value.size())
       return fmt::format("invalid --cri '{}': expected <runtime>:<socket path>", value);
     std::string runtime = value.substr(0, colon);
-    if (runtime != "docker" && runtime != "containerd" && runtime != "crio" && runtime != "podman")
+    if (!is_runtime_name(runtime))
       return fmt::format("unknown runtime '{}' in --cri (docker, containerd, crio, podman)",
                          runtime);
     std::string path = value.substr(colon + 1);
@@ -93,6 +89,9 @@ ParseResult parse_command_line(int argc, char** argv) {
   app.add_flag("--raw-tracepoints", options.raw_tracepoints,
                "Use raw_tp programs even where tp_btf works");
   app.add_flag("-v,--verbose", options.verbose, "Log debug messages");
+  app.add_option("--config", options.config_file,
+                 "Configuration file instead of /etc/tracker/tracker.conf; its drop-ins are "
+                 "then read from FILE.d/ only");
 
   try {
     app.parse(argc, argv);
@@ -105,6 +104,15 @@ ParseResult parse_command_line(int argc, char** argv) {
     return {std::nullopt, kUsageExit};
   }
 
+  auto& given = options.given;
+  given.output = app.count("--output") > 0;
+  given.events = app.count("--events") > 0;
+  given.scope = app.count("--scope") > 0;
+  given.containers = app.count("--containers") > 0;
+  given.cri = app.count("--cri") > 0;
+  given.cgroup_hierarchy = app.count("--cgroup-hierarchy") > 0;
+  given.buffer_size = app.count("--buffer-size") > 0;
+
   std::string error;
   if (!output.empty()) options.output = output == "json" ? OutputFormat::json : OutputFormat::table;
   if (error.empty()) error = parse_events(events, options.events);
@@ -113,11 +121,8 @@ ParseResult parse_command_line(int argc, char** argv) {
     error = options.scope.add(scope);
   }
   if (error.empty()) error = parse_cri(cri, options.cri_sockets);
-  bool power_of_two =
-      options.buffer_kib >= 4 && (options.buffer_kib & (options.buffer_kib - 1)) == 0;
-  if (error.empty() && (!power_of_two || options.buffer_kib > 1024 * 1024))
-    error = fmt::format("invalid --buffer-size {}: a power of two from 4 to 1048576 (KiB)",
-                        options.buffer_kib);
+  if (error.empty() && !is_valid_buffer_kib(options.buffer_kib))
+    error = fmt::format("invalid --buffer-size {}: {}", options.buffer_kib, kBufferSizeRule);
   if (!error.empty()) {
     std::fprintf(stderr, "tracker: %s\n", error.c_str());
     return {std::nullopt, kUsageExit};

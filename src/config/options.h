@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,18 @@ struct CriSocket {
   std::string path;
 };
 
+// Which options the command line set: the environment and the config files
+// only fill in the others (see config/config.h).
+struct GivenOnCommandLine {
+  bool output = false;
+  bool events = false;
+  bool scope = false;
+  bool containers = false;
+  bool cri = false;
+  bool cgroup_hierarchy = false;
+  bool buffer_size = false;
+};
+
 struct Options {
   std::optional<OutputFormat> output;  // default: table on a terminal, json otherwise
   EventSet events = EventSet::all();
@@ -25,6 +39,10 @@ struct Options {
   std::uint32_t buffer_kib = 4096;
   bool raw_tracepoints = false;
   bool verbose = false;
+  std::string output_path;                             // events go here; empty: stdout
+  std::chrono::milliseconds enrichment_timeout{2000};  // per runtime call
+  std::string config_file;                             // --config; empty: the standard files
+  GivenOnCommandLine given;
 };
 
 struct ParseResult {
