@@ -1,5 +1,7 @@
 #include "tracker/daemon.h"
 
+#include <sdbus-c++/IConnection.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <systemd/sd-daemon.h>
@@ -132,14 +134,44 @@ int Daemon::run() {
     loop_.every(std::chrono::milliseconds(watchdog_usec / 2000),
                 [] { sd_notify(0, "WATCHDOG=1"); });
 
+  start_dbus();
   ready_deadline_ = std::chrono::steady_clock::now() + options_.enrichment_timeout;
   notify_ready_when_settled();
   loop_.run();
+
+  service_events_ = nullptr;
+  dbus_.reset();
 
   sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
   probes_->consume();
   out_->flush();
   return out_->broken() && options_.output_path.empty() ? 0 : (out_->broken() ? kFailureExit : 0);
+}
+
+void Daemon::start_dbus() {
+  auto bus = open_bus();
+  if (!bus.connection) {
+    log(JournalListener::running_under_systemd() ? LogLevel::warning : LogLevel::notice, "dbus",
+        "no D-Bus API: {}", bus.error);
+    return;
+  }
+  DbusServiceOptions options;
+  options.on_disconnect = [this](const std::string& why) {
+    log(LogLevel::warning, "dbus", "lost the system bus: {}", why);
+    loop_.defer([this] {
+      service_events_ = nullptr;
+      dbus_.reset();
+    });
+  };
+  dbus_ = std::make_unique<DbusService>(loop_, std::move(bus.connection), *this, options);
+  service_events_ = dbus_.get();
+  if (auto error = dbus_->start(); !error.empty()) {
+    log(LogLevel::warning, "dbus", "no D-Bus API: {}", error);
+    service_events_ = nullptr;
+    dbus_.reset();
+    return;
+  }
+  log(LogLevel::info, "dbus", "serving org.khulnasoft.Tracker1 on the system bus");
 }
 
 void Daemon::drain() {
@@ -258,8 +290,9 @@ void Daemon::set_enrichment(bool enabled) {
 
 std::vector<ContainerSnapshot> Daemon::containers() const {
   std::vector<ContainerSnapshot> result;
-  pipeline_->registry().for_each(
-      [&](const std::shared_ptr<ContainerRecord>& c) { result.push_back(snapshot_of(*c)); });
+  pipeline_->registry().for_each([&](const std::shared_ptr<ContainerRecord>& c) {
+    if (c->listeners_told) result.push_back(snapshot_of(*c));
+  });
   std::sort(result.begin(), result.end(),
             [](const ContainerSnapshot& a, const ContainerSnapshot& b) { return a.id < b.id; });
   return result;
@@ -267,15 +300,17 @@ std::vector<ContainerSnapshot> Daemon::containers() const {
 
 std::optional<ContainerSnapshot> Daemon::container(const std::string& id) const {
   auto record = pipeline_->registry().find_by_id(id);
-  if (!record) return std::nullopt;
+  if (!record || !record->listeners_told) return std::nullopt;
   return snapshot_of(*record);
 }
 
 ServiceBackend::FindResult Daemon::find(const std::string& text) const {
   if (text.empty()) return {};
-  if (auto exact = pipeline_->registry().find_by_id(text)) return {FindStatus::found, exact->id()};
+  auto exact = pipeline_->registry().find_by_id(text);
+  if (exact && exact->listeners_told) return {FindStatus::found, exact->id()};
   std::vector<std::string> by_prefix, by_name;
   pipeline_->registry().for_each([&](const std::shared_ptr<ContainerRecord>& c) {
+    if (!c->listeners_told) return;
     if (c->id().starts_with(text)) by_prefix.push_back(c->id());
     if (c->info.name == text) by_name.push_back(c->id());
   });

@@ -12,6 +12,7 @@
 #include "events/output_stream.h"
 #include "kernel/probes.h"
 #include "service/backend.h"
+#include "service/dbus_service.h"
 #include "util/event_loop.h"
 #include "util/unique_fd.h"
 
@@ -41,8 +42,6 @@ class Daemon : public ServiceBackend, public ContainerListener {
   void container_updated(const std::shared_ptr<ContainerRecord>& container) override;
   void container_gone(const std::shared_ptr<ContainerRecord>& container) override;
 
-  void set_service_events(ServiceEvents* events) { service_events_ = events; }
-
  private:
   bool start();
   bool open_output(const Options& options, std::string& error);
@@ -52,6 +51,7 @@ class Daemon : public ServiceBackend, public ContainerListener {
   void notify_ready_when_settled();
   void update_status();
   EnricherOptions enricher_options(const Options& options) const;
+  void start_dbus();
 
   Options command_line_;
   Options options_;
@@ -64,6 +64,7 @@ class Daemon : public ServiceBackend, public ContainerListener {
   std::unique_ptr<Probes> probes_;
   std::unique_ptr<Enricher> enricher_;
   std::unique_ptr<JournalListener> journal_;
+  std::unique_ptr<DbusService> dbus_;
   ServiceEvents* service_events_ = nullptr;
   bool ready_ = false;
   std::chrono::steady_clock::time_point ready_deadline_;
