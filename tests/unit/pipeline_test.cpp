@@ -1,0 +1,915 @@
+#include "agent/pipeline.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace tracker {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kIdA = "3cfaa5502403c9a029e90998854937971a5a318ac0045b1285dcd2fc016af5dd";
+const std::string kIdB = "ab5f2e287ba019ba83c8ba4837dc9f3f3bac865d3649ed6a2ce57ae9eef3e415";
+const std::string kIdC = "c0ffee0000000000000000000000000000000000000000000000000000000c01";
+const std::string kIdD = "d00d000000000000000000000000000000000000000000000000000000000d01";
+const std::string kIdE = "e1e1000000000000000000000000000000000000000000000000000000000e01";
+const std::string kPodUid = "21471a9b-8ad8-4156-90c4-098b6b9130c4";
+
+constexpr std::uint32_t kHostMntNs = 4026531840;
+constexpr std::uint32_t kContainerMntNs = 4026532500;
+constexpr std::uint64_t kHostCgroup = 7;  // a cgroup of no container, e.g. a user session
+// Synthetic cgroup ids beside a real directory tree, far from any inode number in it.
+constexpr std::uint64_t kUnusedInode = 1ull << 60;
+
+// The kernel's cgroup id → state map.
+class FakeStateMap : public CgroupStateMap {
+ public:
+  bool set(std::uint64_t cgroup_id, tracker_container_state state,
+           std::uint64_t root_cgroup_id) override {
+    values_[cgroup_id] = {static_cast<__u32>(state), 0, root_cgroup_id};
+    return true;
+  }
+  void forget(std::uint64_t cgroup_id) override { values_.erase(cgroup_id); }
+  std::optional<tracker_container_value> get(std::uint64_t cgroup_id) const override {
+    auto it = values_.find(cgroup_id);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<std::uint64_t> ids() const override {
+    std::vector<std::uint64_t> result;
+    for (auto& [id, value] : values_) result.push_back(id);
+    return result;
+  }
+
+  // What the BPF side does on cgroup_mkdir before user space hears of it.
+  void kernel_mkdir(std::uint64_t cgroup_id) { set(cgroup_id, TRACKER_CGROUP_PENDING, cgroup_id); }
+
+  // The state, or 0 when the map holds nothing for the cgroup.
+  std::uint32_t state(std::uint64_t cgroup_id) const {
+    auto value = get(cgroup_id);
+    return value ? value->state : 0;
+  }
+  std::uint64_t root(std::uint64_t cgroup_id) const {
+    auto value = get(cgroup_id);
+    return value ? value->root_cgroup_id : 0;
+  }
+  bool holds(std::uint64_t cgroup_id) const { return values_.count(cgroup_id) != 0; }
+
+ private:
+  std::map<std::uint64_t, tracker_container_value> values_;
+};
+
+class CapturingPrinter : public Printer {
+ public:
+  void print(const Event& event) override { events.push_back(event); }
+
+  // "<event> <first 8 of the container id or host> <host pid>" for each printed event.
+  std::vector<std::string> summary() const {
+    std::vector<std::string> lines;
+    for (auto& e : events) {
+      std::string who = e.container ? e.container->id().substr(0, 8) : "host";
+      std::string line = std::string(event_name(e.type)) + " " + who;
+      if (e.context.host_pid) line += " " + std::to_string(e.context.host_pid);
+      lines.push_back(line);
+    }
+    return lines;
+  }
+  void clear() { events.clear(); }
+
+  std::vector<Event> events;
+};
+
+// A directory tree shaped like a cgroup hierarchy.
+class TempTree {
+ public:
+  TempTree() {
+    std::string pattern = (fs::temp_directory_path() / "tracker-pipeline-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
+    root_ = pattern;
+  }
+  ~TempTree() {
+    std::error_code ignored;
+    fs::remove_all(root_, ignored);
+  }
+  const std::string& path() const { return root_; }
+
+  // Creates `relative` (and its parents); returns its inode, the cgroup id the walk reports.
+  std::uint64_t make(const std::string& relative) {
+    fs::create_directories(root_ + relative);
+    return inode(relative);
+  }
+  std::uint64_t inode(const std::string& relative) const {
+    struct stat st {};
+    EXPECT_EQ(stat((root_ + relative).c_str(), &st), 0) << relative;
+    return st.st_ino;
+  }
+  void remove(const std::string& relative) { fs::remove_all(root_ + relative); }
+  void write(const std::string& relative, const std::string& text) {
+    std::ofstream(root_ + relative) << text;
+  }
+
+ private:
+  std::string root_;
+};
+
+tracker_task_context context_of(std::uint64_t cgroup_id, std::uint32_t host_pid,
+                                std::uint32_t mnt_ns = kHostMntNs) {
+  tracker_task_context c{};
+  c.timestamp_ns = 1'000'000'000 + host_pid;
+  c.cgroup_id = cgroup_id;
+  c.host_pid = c.host_tid = host_pid;
+  c.pid = c.tid = host_pid;
+  c.mnt_ns = mnt_ns;
+  c.pid_ns = 4026531836;
+  std::strncpy(c.comm, "runc", sizeof(c.comm));
+  return c;
+}
+
+tracker_event cgroup_event(std::uint32_t type, std::uint64_t cgroup_id, const std::string& path) {
+  tracker_event e{};
+  e.type = type;
+  e.ctx = context_of(kHostCgroup, 0);
+  e.data.cgroup.cgroup_id = cgroup_id;
+  std::strncpy(e.data.cgroup.path, path.c_str(), sizeof(e.data.cgroup.path) - 1);
+  return e;
+}
+tracker_event mkdir_event(std::uint64_t cgroup_id, const std::string& path) {
+  return cgroup_event(TRACKER_EVENT_CGROUP_MKDIR, cgroup_id, path);
+}
+tracker_event rmdir_event(std::uint64_t cgroup_id, const std::string& path) {
+  return cgroup_event(TRACKER_EVENT_CGROUP_RMDIR, cgroup_id, path);
+}
+
+tracker_event process_event(std::uint32_t type, std::uint64_t cgroup_id, std::uint32_t host_pid,
+                            std::uint32_t mnt_ns = kHostMntNs, std::uint32_t flags = 0) {
+  tracker_event e{};
+  e.type = type;
+  e.flags = flags;
+  e.ctx = context_of(cgroup_id, host_pid, mnt_ns);
+  if (type == TRACKER_EVENT_PROCESS_EXEC) {
+    std::strncpy(e.data.exec.filename, "/bin/sh", sizeof(e.data.exec.filename));
+    static const char argv[] = "sh\0-c\0true";
+    std::memcpy(e.data.exec.argv, argv, sizeof(argv));
+    e.data.exec.argv_len = sizeof(argv);
+  }
+  if (type == TRACKER_EVENT_PROCESS_FORK) e.data.fork.child_host_pid = host_pid + 1;
+  return e;
+}
+tracker_event exec_event(std::uint64_t cgroup_id, std::uint32_t host_pid,
+                         std::uint32_t mnt_ns = kHostMntNs, std::uint32_t flags = 0) {
+  return process_event(TRACKER_EVENT_PROCESS_EXEC, cgroup_id, host_pid, mnt_ns, flags);
+}
+tracker_event fork_event(std::uint64_t cgroup_id, std::uint32_t host_pid) {
+  return process_event(TRACKER_EVENT_PROCESS_FORK, cgroup_id, host_pid);
+}
+tracker_event exit_event(std::uint64_t cgroup_id, std::uint32_t host_pid) {
+  return process_event(TRACKER_EVENT_PROCESS_EXIT, cgroup_id, host_pid);
+}
+
+PipelineOptions options_with(std::vector<std::string> scopes,
+                             std::vector<EventType> events = all_event_types()) {
+  PipelineOptions options;
+  for (auto& scope : scopes) EXPECT_EQ(options.scope.add(scope), "") << scope;
+  options.events = EventSet{};
+  for (auto type : events) options.events.add(type);
+  return options;
+}
+
+// A pipeline over a temporary hierarchy, with a fake state map and a capturing printer.
+class Harness {
+ public:
+  explicit Harness(PipelineOptions options = {})
+      : pipeline(std::move(options),
+                 TrackedHierarchy{CgroupLayout::v2, tree.path(), 0, V1Controller::none}, printer) {
+    pipeline.set_state_map(&map, kHostMntNs);
+  }
+
+  // A kernel mkdir: the BPF side marks the cgroup pending, then user space hears of it.
+  void mkdir(std::uint64_t cgroup_id, const std::string& path) {
+    map.kernel_mkdir(cgroup_id);
+    pipeline.on_kernel_event(mkdir_event(cgroup_id, path));
+  }
+  void rmdir(std::uint64_t cgroup_id, const std::string& path) {
+    map.forget(cgroup_id);
+    pipeline.on_kernel_event(rmdir_event(cgroup_id, path));
+  }
+  void send(const tracker_event& event) { pipeline.on_kernel_event(event); }
+  std::vector<std::string> printed() const { return printer.summary(); }
+
+  TempTree tree;
+  FakeStateMap map;
+  CapturingPrinter printer;
+  Pipeline pipeline;
+};
+
+using Lines = std::vector<std::string>;
+
+std::string short_id(const std::string& id) {
+  return id.substr(0, 8);
+}
+
+// --- cgroup mkdir ---
+
+struct MkdirCase {
+  std::string name;
+  std::string path;
+  std::string runtime;  // empty: not a container
+  std::string id;
+};
+
+void PrintTo(const MkdirCase& c, std::ostream* os) {
+  *os << c.path;
+}
+
+const std::vector<MkdirCase> kMkdirCases = {
+    {"DockerCgroupfs", "/docker/" + kIdA, "docker", kIdA},
+    {"DockerSystemd", "/system.slice/docker-" + kIdA + ".scope", "docker", kIdA},
+    {"CriContainerd",
+     "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod21471a9b_8ad8_4156_90c4_"
+     "098b6b9130c4.slice/cri-containerd-" +
+         kIdA + ".scope",
+     "containerd", kIdA},
+    {"Crio", "/kubepods/besteffort/pod" + kPodUid + "/crio-" + kIdA, "crio", kIdA},
+    {"Podman", "/machine.slice/libpod-" + kIdA + ".scope", "podman", kIdA},
+    {"ContainerdNamed", "/default/redis", "containerd", "redis"},
+    {"SystemService", "/system.slice/nginx.service", "", ""},
+    {"DockerParent", "/docker", "", ""},
+    {"PodCgroup", "/kubepods/besteffort/pod" + kPodUid, "", ""},
+    {"CrioConmon", "/kubepods/besteffort/pod" + kPodUid + "/crio-conmon-" + kIdA, "", ""},
+};
+
+class PipelineMkdirTest : public testing::TestWithParam<MkdirCase> {};
+
+TEST_P(PipelineMkdirTest, CreatesContainerOrForgetsTheCgroup) {
+  const auto& row = GetParam();
+  Harness h;
+  h.mkdir(100, row.path);
+  if (row.runtime.empty()) {
+    EXPECT_TRUE(h.printer.events.empty());
+    EXPECT_FALSE(h.map.holds(100));
+    EXPECT_EQ(h.pipeline.registry().size(), 0u);
+    return;
+  }
+  ASSERT_EQ(h.printer.events.size(), 1u);
+  const Event& event = h.printer.events[0];
+  EXPECT_EQ(event.type, EventType::container_create);
+  ASSERT_TRUE(event.container);
+  EXPECT_EQ(event.container->id(), row.id);
+  EXPECT_EQ(event.container->origin, ContainerOrigin::created);
+  EXPECT_EQ(event.timestamp_ns, h.pipeline.clock().to_epoch_ns(event.context.timestamp_ns));
+  auto args = lifecycle_args(event);
+  ASSERT_GE(args.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(args[0].value), row.runtime);
+  EXPECT_EQ(std::get<std::string>(args[1].value), row.id);
+  EXPECT_EQ(h.map.state(100), TRACKER_CONTAINER_CREATED);
+  EXPECT_EQ(h.map.root(100), 100u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, PipelineMkdirTest, testing::ValuesIn(kMkdirCases),
+                         [](const testing::TestParamInfo<MkdirCase>& row) {
+                           return row.param.name;
+                         });
+
+TEST(PipelineMkdir, SubCgroupJoinsItsContainerSilently) {
+  Harness h;
+  h.mkdir(100, "/docker/" + kIdA);
+  h.mkdir(101, "/docker/" + kIdA + "/init");
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
+  EXPECT_EQ(h.map.state(101), TRACKER_CONTAINER_CREATED);
+  EXPECT_EQ(h.map.root(101), 100u);
+}
+
+TEST(PipelineMkdir, SecondMkdirOfTheSameCgroupIsNotASecondCreate) {
+  Harness h;
+  h.mkdir(100, "/docker/" + kIdA);
+  h.send(mkdir_event(100, "/docker/" + kIdA));
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
+  EXPECT_EQ(h.map.state(100), TRACKER_CONTAINER_CREATED);
+}
+
+TEST(PipelineMkdir, KernelPendingStartedMeansStartedAtCreate) {
+  Harness h(options_with({"container=started"}));
+  h.map.set(100, TRACKER_CGROUP_PENDING_STARTED, 100);
+  h.send(mkdir_event(100, "/docker/" + kIdA));
+  auto container = h.pipeline.registry().find_by_id(kIdA);
+  ASSERT_TRUE(container);
+  EXPECT_TRUE(container->started);
+  EXPECT_EQ(h.map.state(100), TRACKER_CONTAINER_STARTED);
+  h.send(fork_event(100, 501));
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA),
+                                "sched_process_fork " + short_id(kIdA) + " 501"}));
+}
+
+TEST(PipelineMkdir, PendingNonContainerCgroupIsForgotten) {
+  Harness h;
+  h.map.set(100, TRACKER_CGROUP_PENDING_STARTED, 100);
+  h.send(mkdir_event(100, "/system.slice/systemd-logind.service"));
+  EXPECT_FALSE(h.map.holds(100));
+  EXPECT_TRUE(h.printer.events.empty());
+}
+
+// --- containers start ---
+
+struct StartCase {
+  std::string name;
+  tracker_event event;  // in the container's root (100) or sub-cgroup (101)
+  bool want_started;
+};
+
+void PrintTo(const StartCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+const std::vector<StartCase> kStartCases = {
+    {"ExecInNewMountNamespace", exec_event(100, 500, kContainerMntNs), true},
+    {"ExecInSubCgroupInNewMountNamespace", exec_event(101, 500, kContainerMntNs), true},
+    {"ExecFlaggedByTheKernel", exec_event(100, 500, kHostMntNs, TRACKER_FLAG_CONTAINER_STARTED),
+     true},
+    {"ExecInHostMountNamespace", exec_event(100, 500, kHostMntNs), false},
+    {"ForkInNewMountNamespace",
+     process_event(TRACKER_EVENT_PROCESS_FORK, 100, 500, kContainerMntNs), false},
+    {"ExitInNewMountNamespace",
+     process_event(TRACKER_EVENT_PROCESS_EXIT, 100, 500, kContainerMntNs), false},
+    {"ExecInAnotherCgroup", exec_event(kHostCgroup, 500, kContainerMntNs), false},
+};
+
+class PipelineStartTest : public testing::TestWithParam<StartCase> {};
+
+TEST_P(PipelineStartTest, CreatedContainerStartsOnItsFirstExecInANewMountNamespace) {
+  const auto& row = GetParam();
+  Harness h;
+  h.mkdir(100, "/docker/" + kIdA);
+  h.mkdir(101, "/docker/" + kIdA + "/init");
+  h.send(row.event);
+  auto container = h.pipeline.registry().find_by_id(kIdA);
+  ASSERT_TRUE(container);
+  EXPECT_EQ(container->started, row.want_started);
+  auto want_state = row.want_started ? TRACKER_CONTAINER_STARTED : TRACKER_CONTAINER_CREATED;
+  EXPECT_EQ(h.map.state(100), want_state);
+  EXPECT_EQ(h.map.state(101), want_state);
+  EXPECT_EQ(h.map.root(101), 100u);
+}
+
+TEST_P(PipelineStartTest, ExistingContainerNeverStarts) {
+  const auto& row = GetParam();
+  Harness h;
+  auto root = h.tree.make("/docker/" + kIdA);
+  auto sub = h.tree.make("/docker/" + kIdA + "/init");
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  tracker_event event = row.event;
+  event.ctx.cgroup_id = event.ctx.cgroup_id == 100   ? root
+                        : event.ctx.cgroup_id == 101 ? sub
+                                                     : event.ctx.cgroup_id;
+  h.send(event);
+  auto container = h.pipeline.registry().find_by_id(kIdA);
+  ASSERT_TRUE(container);
+  EXPECT_FALSE(container->started);
+  EXPECT_EQ(h.map.state(root), TRACKER_CONTAINER_EXISTING);
+  EXPECT_EQ(h.map.state(sub), TRACKER_CONTAINER_EXISTING);
+}
+
+INSTANTIATE_TEST_SUITE_P(Events, PipelineStartTest, testing::ValuesIn(kStartCases),
+                         [](const testing::TestParamInfo<StartCase>& row) {
+                           return row.param.name;
+                         });
+
+// --- scope and event filters ---
+
+// Containers of every kind, each running one process that forks: pid 1 on the host, 2 in an
+// existing container (A), 3 in a created one (B), 4 in a started one (C), 5 in a started one
+// whose id starts differently (D).
+void populate(Harness& h) {
+  auto& registry = h.pipeline.registry();
+  registry.add_cgroup(200, "/docker/" + kIdA, ContainerOrigin::existing, 0);
+  registry.add_cgroup(300, "/docker/" + kIdB, ContainerOrigin::created, 0);
+  registry
+      .add_cgroup(400, "/docker/" + kIdA.substr(0, 5) + kIdC.substr(5), ContainerOrigin::created, 0)
+      .container->started = true;
+  registry.add_cgroup(500, "/docker/" + kIdD, ContainerOrigin::created, 0).container->started =
+      true;
+}
+
+void fork_everywhere(Harness& h) {
+  h.send(fork_event(kHostCgroup, 1));
+  h.send(fork_event(200, 2));
+  h.send(fork_event(300, 3));
+  h.send(fork_event(400, 4));
+  h.send(fork_event(500, 5));
+}
+
+struct ScopeCase {
+  std::string name;
+  std::vector<std::string> scopes;
+  std::vector<std::uint32_t> want_pids;
+};
+
+void PrintTo(const ScopeCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+const std::vector<ScopeCase> kScopeCases = {
+    {"NoScopeShowsAll", {}, {1, 2, 3, 4, 5}},
+    {"ContainerHidesTheHost", {"container"}, {2, 3, 4, 5}},
+    {"NotContainerShowsTheHostOnly", {"not-container"}, {1}},
+    {"NewHidesExisting", {"container=new"}, {3, 4, 5}},
+    {"StartedShowsStartedOnly", {"container=started"}, {4, 5}},
+    {"IdPrefix", {"container=3cfaa"}, {2, 4}},
+    {"IdPrefixAndStarted", {"container=3cfaa", "container=started"}, {4}},
+    {"TwoIdPrefixes", {"container=3cfaa", "container=ab5f"}, {2, 3, 4}},
+};
+
+class PipelineScopeTest : public testing::TestWithParam<ScopeCase> {};
+
+TEST_P(PipelineScopeTest, ProcessEventsFollowTheScope) {
+  Harness h(options_with(GetParam().scopes));
+  populate(h);
+  fork_everywhere(h);
+  std::vector<std::uint32_t> pids;
+  for (auto& e : h.printer.events) pids.push_back(e.context.host_pid);
+  EXPECT_EQ(pids, GetParam().want_pids);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scopes, PipelineScopeTest, testing::ValuesIn(kScopeCases),
+                         [](const testing::TestParamInfo<ScopeCase>& row) {
+                           return row.param.name;
+                         });
+
+struct EventSetCase {
+  std::string name;
+  std::vector<EventType> events;
+  Lines want;
+};
+
+void PrintTo(const EventSetCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+const std::vector<EventSetCase> kEventSetCases = {
+    {"All",
+     all_event_types(),
+     {"container_create " + short_id(kIdA), "sched_process_exec " + short_id(kIdA) + " 10",
+      "sched_process_fork " + short_id(kIdA) + " 10", "sched_process_exit host 11",
+      "container_remove " + short_id(kIdA)}},
+    {"ExecOnly", {EventType::sched_process_exec}, {"sched_process_exec " + short_id(kIdA) + " 10"}},
+    {"LifecycleOnly",
+     {EventType::container_create, EventType::container_remove},
+     {"container_create " + short_id(kIdA), "container_remove " + short_id(kIdA)}},
+    {"RemoveWithoutCreate",
+     {EventType::container_remove, EventType::sched_process_exit},
+     {"sched_process_exit host 11", "container_remove " + short_id(kIdA)}},
+    {"ExistingOnlyShowsNothingHere", {EventType::existing_container}, {}},
+};
+
+class PipelineEventSetTest : public testing::TestWithParam<EventSetCase> {};
+
+TEST_P(PipelineEventSetTest, OnlySelectedEventsGoOut) {
+  Harness h(options_with({}, GetParam().events));
+  h.mkdir(100, "/docker/" + kIdA);
+  h.send(exec_event(100, 10, kContainerMntNs));
+  h.send(fork_event(100, 10));
+  h.send(exit_event(kHostCgroup, 11));
+  h.rmdir(100, "/docker/" + kIdA);
+  EXPECT_EQ(h.printed(), GetParam().want);
+  // Filtered or not, the container was tracked and started.
+  EXPECT_EQ(h.pipeline.stats().kernel_events, 5u);
+}
+
+INSTANTIATE_TEST_SUITE_P(EventSets, PipelineEventSetTest, testing::ValuesIn(kEventSetCases),
+                         [](const testing::TestParamInfo<EventSetCase>& row) {
+                           return row.param.name;
+                         });
+
+TEST(PipelineEventSet, StartIsRecordedEvenWhenExecIsNotShown) {
+  Harness h(options_with({}, {EventType::container_create}));
+  h.mkdir(100, "/docker/" + kIdA);
+  h.send(exec_event(100, 10, kHostMntNs, TRACKER_FLAG_CONTAINER_STARTED));
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
+  EXPECT_EQ(h.map.state(100), TRACKER_CONTAINER_STARTED);
+}
+
+TEST(PipelineArgs, ProcessEventsCarryTheirArgs) {
+  Harness h;
+  h.send(exec_event(kHostCgroup, 10));
+  h.send(fork_event(kHostCgroup, 10));
+  ASSERT_EQ(h.printer.events.size(), 2u);
+  const auto& exec = h.printer.events[0].args;
+  ASSERT_EQ(exec.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(exec[0].value), "/bin/sh");
+  EXPECT_EQ(std::get<std::vector<std::string>>(exec[1].value),
+            (std::vector<std::string>{"sh", "-c", "true"}));
+  EXPECT_FALSE(h.printer.events[0].container);
+  const auto& fork = h.printer.events[1].args;
+  ASSERT_FALSE(fork.empty());
+  EXPECT_EQ(fork[2].name, "child_host_pid");
+  EXPECT_EQ(std::get<std::int64_t>(fork[2].value), 11);
+}
+
+// --- lifecycle under a scope ---
+
+struct LifecycleScopeCase {
+  std::string name;
+  std::vector<std::string> scopes;
+  Lines want;
+};
+
+void PrintTo(const LifecycleScopeCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+const std::vector<LifecycleScopeCase> kLifecycleScopeCases = {
+    {"All",
+     {},
+     {"existing_container " + short_id(kIdA), "container_create " + short_id(kIdB),
+      "container_remove " + short_id(kIdB), "container_remove " + short_id(kIdA)}},
+    {"NewHidesExisting",
+     {"container=new"},
+     {"container_create " + short_id(kIdB), "container_remove " + short_id(kIdB)}},
+    {"StartedStillAnnouncesCreated",
+     {"container=started"},
+     {"container_create " + short_id(kIdB), "container_remove " + short_id(kIdB)}},
+    {"NotContainerHidesLifecycles", {"not-container"}, {}},
+    {"IdPrefix",
+     {"container=3cfaa"},
+     {"existing_container " + short_id(kIdA), "container_remove " + short_id(kIdA)}},
+};
+
+class PipelineLifecycleScopeTest : public testing::TestWithParam<LifecycleScopeCase> {};
+
+TEST_P(PipelineLifecycleScopeTest, LifecycleEventsFollowTheScope) {
+  Harness h(options_with(GetParam().scopes));
+  auto existing = h.tree.make("/docker/" + kIdA);
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  h.mkdir(kUnusedInode, "/docker/" + kIdB);
+  h.rmdir(kUnusedInode, "/docker/" + kIdB);
+  h.rmdir(existing, "/docker/" + kIdA);
+  EXPECT_EQ(h.printed(), GetParam().want);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scopes, PipelineLifecycleScopeTest,
+                         testing::ValuesIn(kLifecycleScopeCases),
+                         [](const testing::TestParamInfo<LifecycleScopeCase>& row) {
+                           return row.param.name;
+                         });
+
+// --- rmdir ---
+
+TEST(PipelineRmdir, RemoveFollowsCreate) {
+  Harness h;
+  h.mkdir(100, "/docker/" + kIdA);
+  h.mkdir(101, "/docker/" + kIdA + "/init");
+  h.rmdir(101, "/docker/" + kIdA + "/init");
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
+  EXPECT_FALSE(h.map.holds(101));
+  h.rmdir(100, "/docker/" + kIdA);
+  EXPECT_EQ(h.printed(),
+            (Lines{"container_create " + short_id(kIdA), "container_remove " + short_id(kIdA)}));
+  EXPECT_FALSE(h.map.holds(100));
+  EXPECT_EQ(h.pipeline.registry().size(), 0u);
+  ASSERT_EQ(h.printer.events.size(), 2u);
+  EXPECT_TRUE(h.printer.events[1].container->removed);
+}
+
+TEST(PipelineRmdir, UnknownCgroupIsNoRemove) {
+  Harness h;
+  h.send(rmdir_event(100, "/docker/" + kIdA));
+  h.rmdir(101, "/system.slice/nginx.service");
+  EXPECT_TRUE(h.printer.events.empty());
+}
+
+TEST(PipelineRmdir, RemoveIsOncePerContainer) {
+  Harness h;
+  h.mkdir(100, "/docker/" + kIdA);
+  h.rmdir(100, "/docker/" + kIdA);
+  h.rmdir(100, "/docker/" + kIdA);
+  EXPECT_EQ(h.printed(),
+            (Lines{"container_create " + short_id(kIdA), "container_remove " + short_id(kIdA)}));
+}
+
+TEST(PipelineRmdir, ObserverHearsAddAndRemove) {
+  struct Observer : ContainerObserver {
+    void container_added(const std::shared_ptr<ContainerRecord>& c) override {
+      calls.push_back("added " + c->id().substr(0, 8));
+    }
+    void container_removed(const std::shared_ptr<ContainerRecord>& c) override {
+      calls.push_back("removed " + c->id().substr(0, 8));
+    }
+    Lines calls;
+  } observer;
+  Harness h(options_with({"not-container"}));  // even when nothing is printed
+  h.pipeline.add_observer(&observer);
+  h.mkdir(100, "/docker/" + kIdA);
+  h.rmdir(100, "/docker/" + kIdA);
+  EXPECT_EQ(observer.calls, (Lines{"added " + short_id(kIdA), "removed " + short_id(kIdA)}));
+  EXPECT_TRUE(h.printer.events.empty());
+}
+
+// --- events held while enrichment is in flight ---
+
+// Marks every container it hears of as being enriched, as the enrichment service does.
+struct EnrichingObserver : ContainerObserver {
+  void container_added(const std::shared_ptr<ContainerRecord>& c) override {
+    c->enrichment = EnrichmentState::pending;
+  }
+  void container_removed(const std::shared_ptr<ContainerRecord>& c) override { removed = c; }
+  std::shared_ptr<ContainerRecord> removed;
+};
+
+PipelineOptions hold_options(std::size_t limit, std::int64_t timeout_ns) {
+  PipelineOptions options;
+  options.hold_limit = limit;
+  options.hold_timeout_ns = timeout_ns;
+  return options;
+}
+
+constexpr std::int64_t kHour = 3'600'000'000'000;
+
+TEST(PipelineHold, EventsWaitForEnrichmentThenGoOutInOrder) {
+  Harness h(hold_options(100, kHour));
+  EnrichingObserver observer;
+  h.pipeline.add_observer(&observer);
+  h.mkdir(100, "/docker/" + kIdA);
+  h.send(exec_event(100, 10, kContainerMntNs));
+  h.send(exit_event(kHostCgroup, 20));  // the host's events do not wait
+  h.send(fork_event(100, 10));
+  h.send(exit_event(100, 11));
+  EXPECT_EQ(h.printed(), (Lines{"sched_process_exit host 20"}));
+
+  auto container = h.pipeline.registry().find_by_id(kIdA);
+  ASSERT_TRUE(container);
+  container->enrichment = EnrichmentState::done;
+  container->info.image = "nginx:1.25";
+  h.pipeline.release(container);
+  EXPECT_EQ(h.printed(), (Lines{"sched_process_exit host 20", "container_create " + short_id(kIdA),
+                                "sched_process_exec " + short_id(kIdA) + " 10",
+                                "sched_process_fork " + short_id(kIdA) + " 10",
+                                "sched_process_exit " + short_id(kIdA) + " 11"}));
+  EXPECT_EQ(h.printer.events[1].container->info.image, "nginx:1.25");
+  EXPECT_EQ(h.pipeline.stats().printed, 5u);
+  EXPECT_EQ(h.pipeline.stats().held_released_early, 0u);
+
+  h.send(exit_event(100, 12));  // after release nothing waits
+  EXPECT_EQ(h.printed().back(), "sched_process_exit " + short_id(kIdA) + " 12");
+}
+
+TEST(PipelineHold, PendingSetThroughTheRegistryHoldsLaterEvents) {
+  Harness h(hold_options(100, kHour));
+  h.mkdir(100, "/docker/" + kIdA);
+  h.pipeline.registry().find_by_id(kIdA)->enrichment = EnrichmentState::pending;
+  h.send(fork_event(100, 10));
+  h.send(exit_event(100, 10));
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
+  h.pipeline.release(h.pipeline.registry().find_by_id(kIdA));
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA),
+                                "sched_process_fork " + short_id(kIdA) + " 10",
+                                "sched_process_exit " + short_id(kIdA) + " 10"}));
+}
+
+TEST(PipelineHold, RemoveWaitsBehindTheHeldCreate) {
+  Harness h(hold_options(100, kHour));
+  EnrichingObserver observer;
+  h.pipeline.add_observer(&observer);
+  h.mkdir(100, "/docker/" + kIdA);
+  h.send(fork_event(100, 10));
+  h.rmdir(100, "/docker/" + kIdA);
+  EXPECT_TRUE(h.printer.events.empty());
+  ASSERT_TRUE(observer.removed);  // gone from the registry; enrichment still holds the record
+  h.pipeline.release(observer.removed);
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA),
+                                "sched_process_fork " + short_id(kIdA) + " 10",
+                                "container_remove " + short_id(kIdA)}));
+}
+
+TEST(PipelineHold, ReleaseLetsOutOnlyThatContainer) {
+  Harness h(hold_options(100, kHour));
+  EnrichingObserver observer;
+  h.pipeline.add_observer(&observer);
+  h.mkdir(100, "/docker/" + kIdA);
+  h.mkdir(200, "/docker/" + kIdB);
+  h.send(fork_event(100, 10));
+  h.send(fork_event(200, 20));
+  h.pipeline.release(h.pipeline.registry().find_by_id(kIdB));
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdB),
+                                "sched_process_fork " + short_id(kIdB) + " 20"}));
+}
+
+TEST(PipelineHold, HoldLimitLetsEventsOutEarlyInOrder) {
+  Harness h(hold_options(3, kHour));
+  EnrichingObserver observer;
+  h.pipeline.add_observer(&observer);
+  h.mkdir(100, "/docker/" + kIdA);  // held: 1
+  h.send(fork_event(100, 10));      // held: 2
+  h.send(fork_event(100, 11));      // held: 3
+  EXPECT_TRUE(h.printer.events.empty());
+  h.send(fork_event(100, 12));  // one too many: everything goes
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA),
+                                "sched_process_fork " + short_id(kIdA) + " 10",
+                                "sched_process_fork " + short_id(kIdA) + " 11",
+                                "sched_process_fork " + short_id(kIdA) + " 12"}));
+  EXPECT_EQ(h.pipeline.stats().held_released_early, 1u);
+
+  h.send(fork_event(100, 13));  // still being enriched: waits again
+  EXPECT_EQ(h.printer.events.size(), 4u);
+  h.pipeline.release(h.pipeline.registry().find_by_id(kIdA));
+  EXPECT_EQ(h.printed().back(), "sched_process_fork " + short_id(kIdA) + " 13");
+}
+
+TEST(PipelineHold, ExpiredHoldsAreReleased) {
+  Harness h(hold_options(100, 0));
+  EnrichingObserver observer;
+  h.pipeline.add_observer(&observer);
+  h.mkdir(100, "/docker/" + kIdA);
+  h.send(fork_event(100, 10));
+  EXPECT_TRUE(h.printer.events.empty());
+  h.pipeline.release_expired();
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA),
+                                "sched_process_fork " + short_id(kIdA) + " 10"}));
+  EXPECT_EQ(h.pipeline.stats().held_released_early, 1u);
+}
+
+TEST(PipelineHold, UnexpiredHoldsStay) {
+  Harness h(hold_options(100, kHour));
+  EnrichingObserver observer;
+  h.pipeline.add_observer(&observer);
+  h.mkdir(100, "/docker/" + kIdA);
+  h.pipeline.release_expired();
+  EXPECT_TRUE(h.printer.events.empty());
+  EXPECT_EQ(h.pipeline.stats().held_released_early, 0u);
+}
+
+// --- the start-up walk and reconciliation over a directory tree ---
+
+struct Tree {
+  std::uint64_t a, a_init, b, c, service, init_scope;
+};
+
+Tree make_host(TempTree& tree) {
+  Tree t{};
+  t.a = tree.make("/docker/" + kIdA);
+  t.a_init = tree.make("/docker/" + kIdA + "/init");
+  t.b = tree.make("/system.slice/docker-" + kIdB + ".scope");
+  t.service = tree.make("/system.slice/containerd.service");
+  t.c = tree.make("/kubepods/besteffort/pod" + kPodUid + "/" + kIdC);
+  t.init_scope = tree.make("/init.scope");
+  return t;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> lines) {
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+TEST(PipelineScan, ReportsEachContainerOnceAsExisting) {
+  Harness h;
+  auto t = make_host(h.tree);
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  EXPECT_EQ(sorted(h.printed()),
+            sorted({"existing_container " + short_id(kIdA), "existing_container " + short_id(kIdB),
+                    "existing_container " + short_id(kIdC)}));
+  for (auto& event : h.printer.events) {
+    EXPECT_EQ(event.container->origin, ContainerOrigin::existing);
+    EXPECT_GT(event.container->created_ns, 0);
+  }
+  EXPECT_EQ(h.map.state(t.a), TRACKER_CONTAINER_EXISTING);
+  EXPECT_EQ(h.map.state(t.a_init), TRACKER_CONTAINER_EXISTING);
+  EXPECT_EQ(h.map.root(t.a_init), t.a);
+  EXPECT_EQ(h.map.state(t.b), TRACKER_CONTAINER_EXISTING);
+  EXPECT_EQ(h.map.state(t.c), TRACKER_CONTAINER_EXISTING);
+  EXPECT_FALSE(h.map.holds(t.service));
+  EXPECT_FALSE(h.map.holds(t.init_scope));
+  EXPECT_EQ(h.pipeline.registry().find_by_cgroup(t.a_init), h.pipeline.registry().find_by_id(kIdA));
+}
+
+TEST(PipelineScan, MissingHierarchyIsAnError) {
+  Harness h;
+  h.tree.remove("");
+  std::string error;
+  EXPECT_FALSE(h.pipeline.scan_existing(error));
+  EXPECT_NE(error.find(h.tree.path()), std::string::npos) << error;
+}
+
+TEST(PipelineReconcile, UnchangedTreeEmitsNothing) {
+  Harness h;
+  make_host(h.tree);
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  h.printer.clear();
+  h.pipeline.reconcile();
+  h.pipeline.reconcile();
+  EXPECT_EQ(h.printed(), Lines{});
+  EXPECT_EQ(h.pipeline.registry().size(), 3u);
+  EXPECT_EQ(h.pipeline.stats().reconciles, 2u);
+}
+
+TEST(PipelineReconcile, AppearedAndVanishedContainersOnce) {
+  Harness h;
+  auto t = make_host(h.tree);
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  h.printer.clear();
+
+  auto d = h.tree.make("/docker/" + kIdD);  // made before B goes: no inode reuse
+  h.tree.remove("/system.slice/docker-" + kIdB + ".scope");
+  h.pipeline.reconcile();
+  EXPECT_EQ(h.printed(),
+            (Lines{"container_create " + short_id(kIdD), "container_remove " + short_id(kIdB)}));
+  auto created = h.pipeline.registry().find_by_id(kIdD);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->origin, ContainerOrigin::created);
+  EXPECT_FALSE(created->started);
+  EXPECT_GT(created->created_ns, 0);
+  EXPECT_EQ(h.map.state(d), TRACKER_CONTAINER_CREATED);
+  EXPECT_FALSE(h.map.holds(t.b));
+  EXPECT_FALSE(h.pipeline.registry().find_by_id(kIdB));
+
+  h.pipeline.reconcile();
+  EXPECT_EQ(h.printer.events.size(), 2u);
+}
+
+TEST(PipelineReconcile, ContainerWithProcessesIsStarted) {
+  Harness h;
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  auto d = h.tree.make("/docker/" + kIdD);
+  h.tree.write("/docker/" + kIdD + "/cgroup.procs", "4242\n");
+  h.pipeline.reconcile();
+  auto created = h.pipeline.registry().find_by_id(kIdD);
+  ASSERT_TRUE(created);
+  EXPECT_TRUE(created->started);
+  EXPECT_EQ(h.map.state(d), TRACKER_CONTAINER_STARTED);
+}
+
+TEST(PipelineReconcile, VanishedSubCgroupIsNoRemove) {
+  Harness h;
+  auto t = make_host(h.tree);
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  h.printer.clear();
+  h.tree.remove("/docker/" + kIdA + "/init");
+  h.pipeline.reconcile();
+  EXPECT_EQ(h.printed(), Lines{});
+  auto a = h.pipeline.registry().find_by_id(kIdA);
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->sub_cgroups.empty());
+  EXPECT_FALSE(h.map.holds(t.a_init));
+  EXPECT_TRUE(h.map.holds(t.a));
+}
+
+TEST(PipelineReconcile, KnownFromEventsIsNotAnnouncedAgain) {
+  Harness h;
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  auto d = h.tree.make("/docker/" + kIdD);
+  h.mkdir(d, "/docker/" + kIdD);
+  h.pipeline.reconcile();
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdD)}));
+}
+
+TEST(PipelineReconcile, StateMapKeepsPendingAndForgetsStale) {
+  Harness h;
+  auto t = make_host(h.tree);
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  h.map.set(kUnusedInode + 1, TRACKER_CGROUP_PENDING, kUnusedInode + 1);  // mkdir not read yet
+  h.map.set(kUnusedInode + 2, TRACKER_CGROUP_PENDING_STARTED, kUnusedInode + 2);  // likewise
+  h.map.set(kUnusedInode + 3, TRACKER_CONTAINER_CREATED, kUnusedInode + 3);       // rmdir lost
+  h.map.set(t.service, TRACKER_CGROUP_PENDING, t.service);  // present, no container
+  h.pipeline.reconcile();
+  EXPECT_TRUE(h.map.holds(kUnusedInode + 1));
+  EXPECT_TRUE(h.map.holds(kUnusedInode + 2));
+  EXPECT_FALSE(h.map.holds(kUnusedInode + 3));
+  EXPECT_FALSE(h.map.holds(t.service));
+  EXPECT_TRUE(h.map.holds(t.a));
+  EXPECT_TRUE(h.map.holds(t.a_init));
+}
+
+TEST(PipelineReconcile, OrphanSubCgroupMkdirFindsItsContainer) {
+  Harness h;
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  auto e = h.tree.make("/docker/" + kIdE);
+  auto e_init = h.tree.make("/docker/" + kIdE + "/init");
+  h.mkdir(e_init, "/docker/" + kIdE + "/init");  // its root's mkdir was lost
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdE)}));
+  EXPECT_EQ(h.map.state(e), TRACKER_CONTAINER_CREATED);
+  EXPECT_EQ(h.map.state(e_init), TRACKER_CONTAINER_CREATED);
+  EXPECT_EQ(h.map.root(e_init), e);
+  h.mkdir(e_init, "/docker/" + kIdE + "/init");
+  h.pipeline.reconcile();
+  EXPECT_EQ(h.printer.events.size(), 1u);
+}
+
+}  // namespace
+}  // namespace tracker
