@@ -155,6 +155,12 @@ bool is_config_section(std::string_view section) {
   return std::find(kSections.begin(), kSections.end(), section) != kSections.end();
 }
 
+std::vector<ConfigKeyName> config_key_names() {
+  std::vector<ConfigKeyName> names;
+  for (auto& key : kKeys) names.push_back({key.section, key.name});
+  return names;
+}
+
 const ConfigKey* find_config_key(std::string_view section, std::string_view name) {
   for (auto& key : kKeys)
     if (key.section == section && key.name == name) return &key;

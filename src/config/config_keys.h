@@ -2,12 +2,20 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/settings.h"
 
 namespace tracker {
 
 bool is_config_section(std::string_view section);
+
+struct ConfigKeyName {
+  std::string_view section;
+  std::string_view name;
+};
+// Every key tracker knows, section by section.
+std::vector<ConfigKeyName> config_key_names();
 
 struct ConfigKey;
 // The key `name` of `section`, or nullptr when tracker does not know it.
