@@ -5,42 +5,34 @@
 // Needs root, the daemons of tests/fixtures/runtimes.sh and the image of
 // tests/fixtures/busybox-image.sh (both are run when something is missing).
 // Without a prerequisite the tests skip, except under CI=true where they fail.
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "enrich/cri_runtime_v1.grpc.pb.h"
+#include "cri_containerd.h"
 #include "enrich/runtime_client.h"
-
-extern char** environ;
 
 namespace tracker {
 namespace {
 
 namespace fs = std::filesystem;
-namespace cri = runtime::v1;
 using namespace std::chrono_literals;
+using test_support::CriContainerd;
+using test_support::CriPod;
+using test_support::kubelet_container_config;
+using test_support::kubelet_pod_config;
+using test_support::random_uuid;
+using test_support::source_root;
 
 constexpr auto kDeadline = 2000ms;
 const std::string kImage = "localhost/tracker-test/busybox:latest";
@@ -98,37 +90,6 @@ class Cleanup {
 std::string unique_suffix() {
   return std::to_string(getpid()) + "-" +
          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000);
-}
-
-std::string random_uuid() {
-  std::ifstream in("/proc/sys/kernel/random/uuid");
-  std::string uuid;
-  std::getline(in, uuid);
-  return uuid;
-}
-
-bool is_file(const fs::path& path) {
-  std::error_code ec;
-  return fs::is_regular_file(path, ec);
-}
-
-// The source tree, for the fixture scripts.
-fs::path source_root() {
-  if (const char* root = std::getenv("TRACKER_SOURCE_ROOT")) return root;
-#ifdef TRACKER_SOURCE_ROOT
-  return TRACKER_SOURCE_ROOT;
-#endif
-  auto from_file = fs::absolute(fs::path(__FILE__)).parent_path().parent_path().parent_path();
-  if (is_file(from_file / "tests/fixtures/runtimes.sh")) return from_file;
-  // A build directory usually lives in the source tree: look upwards.
-  std::error_code ec;
-  for (auto start : {fs::current_path(ec), fs::read_symlink("/proc/self/exe", ec).parent_path()}) {
-    for (auto dir = start; !dir.empty(); dir = dir.parent_path()) {
-      if (is_file(dir / "tests/fixtures/runtimes.sh")) return dir;
-      if (dir == dir.root_path()) break;
-    }
-  }
-  return {};
 }
 
 // Milliseconds per inspect, the median of a few.
@@ -361,245 +322,28 @@ TEST_F(EnrichRuntimes, Containerd) {
   report_time("containerd", time_inspect(*client, id));
 }
 
-// A containerd of the test's own with the CRI plugin configured to run pods
-// here (see ENVIRONMENT.md): own root, state, socket and runc root.
-class CriContainerd {
- public:
-  CriContainerd() {
-    std::string pattern = "/tmp/enrich-cri-XXXXXX";
-    if (!mkdtemp(pattern.data())) return;
-    dir_ = pattern;
-    fs::create_directories(dir_ / "cni-conf");
-    fs::create_directories(dir_ / "cni-bin");
-    fs::create_directories(dir_ / "logs");
-    std::ofstream(dir_ / "config.toml") << config();
-  }
-
-  ~CriContainerd() {
-    stop();
-    if (dir_.empty()) return;
-    unmount_below(dir_);
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-
-  bool start(std::string& problem) {
-    if (dir_.empty()) {
-      problem = "mkdtemp failed";
-      return false;
-    }
-    auto log = (dir_ / "containerd.log").string();
-    auto config_path = (dir_ / "config.toml").string();
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    const char* argv[] = {"containerd", "--config", config_path.c_str(), nullptr};
-    int rc =
-        posix_spawnp(&pid_, "containerd", &actions, nullptr, const_cast<char**>(argv), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-      pid_ = -1;
-      problem = "cannot run containerd";
-      return false;
-    }
-    auto client = make_containerd_client(socket());
-    for (auto until = std::chrono::steady_clock::now() + 30s;
-         std::chrono::steady_clock::now() < until;) {
-      if (client->ping(500ms)) return true;
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        problem = "the CRI containerd exited; see " + log;
-        return false;
-      }
-      std::this_thread::sleep_for(100ms);
-    }
-    problem = "the CRI containerd does not answer at " + socket();
-    return false;
-  }
-
-  void stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    for (int i = 0; i < 100 && waitpid(pid_, nullptr, WNOHANG) != pid_; ++i)
-      std::this_thread::sleep_for(100ms);
-    if (kill(pid_, 0) == 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    pid_ = -1;
-  }
-
-  std::string socket() const { return (dir_ / "containerd.sock").string(); }
-  fs::path dir() const { return dir_; }
-
- private:
-  std::string config() const {
-    auto d = dir_.string();
-    std::ostringstream toml;
-    toml << "version = 2\n"
-         << "root = \"" << d << "/root\"\n"
-         << "state = \"" << d << "/state\"\n"
-         << "[grpc]\n  address = \"" << d << "/containerd.sock\"\n"
-         << "[ttrpc]\n  address = \"" << d << "/containerd.sock.ttrpc\"\n"
-         << "[plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"" << d << "/opt\"\n"
-         << "[plugins.\"io.containerd.grpc.v1.cri\"]\n"
-         << "  sandbox_image = \"" << kImage << "\"\n"
-         << "  restrict_oom_score_adj = true\n"
-         << "  disable_apparmor = true\n"
-         << "  stream_server_address = \"127.0.0.1\"\n"
-         << "  stream_server_port = \"0\"\n"
-         << "  [plugins.\"io.containerd.grpc.v1.cri\".containerd]\n"
-         << "    default_runtime_name = \"runc\"\n"
-         << "    snapshotter = \"overlayfs\"\n"
-         << "    [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n"
-         << "      runtime_type = \"io.containerd.runc.v2\"\n"
-         << "      [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n"
-         << "        SystemdCgroup = false\n"
-         << "        Root = \"" << d << "/runc\"\n"
-         << "  [plugins.\"io.containerd.grpc.v1.cri\".cni]\n"
-         << "    bin_dir = \"" << d << "/cni-bin\"\n"
-         << "    conf_dir = \"" << d << "/cni-conf\"\n";
-    return toml.str();
-  }
-
-  // Whatever containerd left mounted in its directories (shm, rootfs).
-  static void unmount_below(const fs::path& dir) {
-    std::ifstream mountinfo("/proc/self/mountinfo");
-    std::vector<std::string> targets;
-    for (std::string line; std::getline(mountinfo, line);) {
-      std::istringstream fields(line);
-      std::string id, parent, devices, root, target;
-      fields >> id >> parent >> devices >> root >> target;
-      if (target.starts_with(dir.string() + "/")) targets.push_back(target);
-    }
-    std::sort(targets.rbegin(), targets.rend());  // deepest first
-    for (const auto& target : targets) umount2(target.c_str(), MNT_DETACH);
-  }
-
-  fs::path dir_;
-  pid_t pid_ = -1;
-};
-
-// The pod a kubelet would make: host network, Kubernetes labels, and a
-// cgroup parent like the kubelet's cgroupfs driver uses.
-cri::PodSandboxConfig pod_config(const std::string& uid, const fs::path& log_dir) {
-  cri::PodSandboxConfig config;
-  config.mutable_metadata()->set_name("enrich-web-0");
-  config.mutable_metadata()->set_namespace_("enrich-shop");
-  config.mutable_metadata()->set_uid(uid);
-  config.set_log_directory(log_dir.string());
-  (*config.mutable_labels())["io.kubernetes.pod.name"] = "enrich-web-0";
-  (*config.mutable_labels())["io.kubernetes.pod.namespace"] = "enrich-shop";
-  (*config.mutable_labels())["io.kubernetes.pod.uid"] = uid;
-  auto linux_config = config.mutable_linux();
-  linux_config->set_cgroup_parent("/kubepods/besteffort/pod" + uid);
-  auto namespaces = linux_config->mutable_security_context()->mutable_namespace_options();
-  namespaces->set_network(cri::NODE);
-  namespaces->set_pid(cri::CONTAINER);
-  namespaces->set_ipc(cri::POD);
-  return config;
-}
-
-cri::ContainerConfig container_config(const std::string& name, bool kubelet_labels,
-                                      const cri::PodSandboxConfig& pod) {
-  cri::ContainerConfig config;
-  config.mutable_metadata()->set_name(name);
-  config.mutable_image()->set_image(kImage);
-  config.add_command("/bin/sleep");
-  config.add_args("3600");
-  config.set_log_path(name + ".log");
-  if (kubelet_labels) {
-    for (const auto& [key, value] : pod.labels()) (*config.mutable_labels())[key] = value;
-    (*config.mutable_labels())["io.kubernetes.container.name"] = name;
-  }
-  config.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_network(
-      cri::NODE);
-  return config;
-}
-
-template <typename Call>
-grpc::Status call_cri(Call&& call) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + 60s);
-  return call(&context);
-}
-
 TEST_F(EnrichRuntimes, CriContainerdPod) {
   REQUIRE_PREREQ(!Runtimes::root().empty(), "tests/fixtures/busybox-image.sh");
-  CriContainerd containerd;
+  CriContainerd containerd(kImage);
   std::string problem;
   ASSERT_TRUE(containerd.start(problem)) << problem;
-  auto import = run("CONTAINERD_ADDRESS=" + containerd.socket() + " " +
-                    (Runtimes::root() / "tests/fixtures/busybox-image.sh").string() + " k8s.io");
-  ASSERT_EQ(import.status, 0) << "busybox-image.sh k8s.io: " << import.text;
+  ASSERT_TRUE(containerd.import_test_image(problem, "k8s.io")) << problem;
 
-  auto channel =
-      grpc::CreateChannel("unix:" + containerd.socket(), grpc::InsecureChannelCredentials());
-  auto cri_runtime = cri::RuntimeService::NewStub(channel);
   auto uid = random_uuid();
-  auto pod = pod_config(uid, containerd.dir() / "logs");
-
-  const bool kubepods_existed = fs::exists("/sys/fs/cgroup/unified/kubepods");
-  cri::RunPodSandboxRequest run_pod;
-  *run_pod.mutable_config() = pod;
-  cri::RunPodSandboxResponse pod_reply;
-  auto status =
-      call_cri([&](auto* ctx) { return cri_runtime->RunPodSandbox(ctx, run_pod, &pod_reply); });
-  ASSERT_TRUE(status.ok()) << "RunPodSandbox: " << status.error_message();
-  const auto sandbox_id = pod_reply.pod_sandbox_id();
-  std::vector<std::string> container_ids;
   // Everything goes before the containerd does, whatever fails on the way.
-  auto teardown = [&, done = false]() mutable {
-    if (done) return;
-    done = true;
-    for (const auto& id : container_ids) {
-      cri::StopContainerRequest stop;
-      stop.set_container_id(id);
-      cri::StopContainerResponse stopped;
-      call_cri([&](auto* ctx) { return cri_runtime->StopContainer(ctx, stop, &stopped); });
-      cri::RemoveContainerRequest remove;
-      remove.set_container_id(id);
-      cri::RemoveContainerResponse removed;
-      call_cri([&](auto* ctx) { return cri_runtime->RemoveContainer(ctx, remove, &removed); });
-    }
-    cri::StopPodSandboxRequest stop_pod;
-    stop_pod.set_pod_sandbox_id(sandbox_id);
-    cri::StopPodSandboxResponse pod_stopped;
-    call_cri([&](auto* ctx) { return cri_runtime->StopPodSandbox(ctx, stop_pod, &pod_stopped); });
-    cri::RemovePodSandboxRequest remove_pod;
-    remove_pod.set_pod_sandbox_id(sandbox_id);
-    cri::RemovePodSandboxResponse pod_removed;
-    auto removed = call_cri(
-        [&](auto* ctx) { return cri_runtime->RemovePodSandbox(ctx, remove_pod, &pod_removed); });
-    EXPECT_TRUE(removed.ok()) << "RemovePodSandbox: " << removed.error_message();
-    // The pod's cgroup directories, which the kubelet would remove, and the
-    // parents if this test made them (rmdir leaves them when in use).
-    for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup")) {
-      std::error_code ignored;
-      fs::remove(hierarchy.path() / ("kubepods/besteffort/pod" + uid), ignored);
-      if (kubepods_existed) continue;
-      fs::remove(hierarchy.path() / "kubepods/besteffort", ignored);
-      fs::remove(hierarchy.path() / "kubepods", ignored);
-    }
-  };
-  Cleanup cleanup([&] { teardown(); });
+  CriPod pod(containerd.channel(),
+             kubelet_pod_config("enrich-web-0", "enrich-shop", uid, containerd.dir() / "logs"));
+  auto status = pod.run();
+  ASSERT_TRUE(status.ok()) << "RunPodSandbox: " << status.error_message();
+  const auto sandbox_id = pod.sandbox_id();
+  const auto& container_ids = pod.container_ids();
 
   for (auto [name, labelled] : {std::pair{"app", true}, std::pair{"bare", false}}) {
-    cri::CreateContainerRequest create;
-    create.set_pod_sandbox_id(sandbox_id);
-    *create.mutable_config() = container_config(name, labelled, pod);
-    *create.mutable_sandbox_config() = pod;
-    cri::CreateContainerResponse created;
+    std::string id;
     status =
-        call_cri([&](auto* ctx) { return cri_runtime->CreateContainer(ctx, create, &created); });
+        pod.create_container(kubelet_container_config(name, kImage, labelled, pod.config()), id);
     ASSERT_TRUE(status.ok()) << "CreateContainer " << name << ": " << status.error_message();
-    container_ids.push_back(created.container_id());
-    cri::StartContainerRequest start;
-    start.set_container_id(created.container_id());
-    cri::StartContainerResponse started;
-    status = call_cri([&](auto* ctx) { return cri_runtime->StartContainer(ctx, start, &started); });
+    status = pod.start_container(id);
     ASSERT_TRUE(status.ok()) << "StartContainer " << name << ": " << status.error_message();
   }
 
@@ -662,7 +406,8 @@ TEST_F(EnrichRuntimes, CriContainerdPod) {
   report_time("cri_sandbox", time_inspect(*client, sandbox_id));
   report_time("containerd_k8s", time_inspect(*native, container_ids[0]));
 
-  teardown();
+  auto removed = pod.teardown();
+  EXPECT_TRUE(removed.ok()) << "RemovePodSandbox: " << removed.error_message();
   EXPECT_EQ(client->inspect(sandbox_id, kDeadline).status, LookupStatus::not_found);
 }
 

@@ -2,159 +2,32 @@
 // runtime socket can misbehave must end in a status, within the deadline.
 #include <gtest/gtest.h>
 
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <functional>
-#include <mutex>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "enrich/runtime_client.h"
+#include "fake_http_server.h"
 
 namespace tracker {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+using test_support::FakeServer;
+using test_support::http_response;
+using test_support::never_answer;
+using test_support::reply_with;
+using test_support::send_all;
+using test_support::send_huge_body;
+using test_support::TempDir;
 
 constexpr auto kDeadline = 400ms;
 constexpr auto kSlack = 300ms;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "enrich-fake-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-bool send_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    auto sent = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (sent <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(sent));
-  }
-  return true;
-}
-
-std::string http_response(int code, const std::string& body,
-                          const char* type = "application/json") {
-  return "HTTP/1.1 " + std::to_string(code) + " X\r\nContent-Type: " + type +
-         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
-         body;
-}
-
-// A unix-socket server: one thread per connection, which reads the request
-// head and passes its first line ("GET /x HTTP/1.1") to the handler.
-class FakeServer {
- public:
-  // Writes the reply to fd. `stopping` turns true when the server goes away.
-  using Handler = std::function<void(int fd, const std::string& request_line,
-                                     const std::atomic<bool>& stopping)>;
-
-  explicit FakeServer(Handler handler) : handler_(std::move(handler)) {
-    path_ = dir_.file("fake.sock");
-    listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path_.c_str());
-    if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        listen(listen_fd_, 64) != 0)
-      throw std::runtime_error("cannot listen on " + path_);
-    acceptor_ = std::thread([this] { accept_loop(); });
-  }
-
-  ~FakeServer() {
-    stopping_ = true;
-    {
-      std::lock_guard lock(mutex_);
-      wake_.notify_all();
-    }
-    acceptor_.join();
-    for (auto& connection : connections_) connection.join();
-    close(listen_fd_);
-  }
-
-  const std::string& path() const { return path_; }
-
-  std::vector<std::string> requests() {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-
-  // For handlers that hold a connection open until the server stops.
-  void wait_for_stop() {
-    std::unique_lock lock(mutex_);
-    wake_.wait(lock, [this] { return stopping_.load(); });
-  }
-
- private:
-  void accept_loop() {
-    while (!stopping_) {
-      pollfd pfd{listen_fd_, POLLIN, 0};
-      if (poll(&pfd, 1, 50) <= 0) continue;
-      int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) continue;
-      connections_.emplace_back([this, fd] {
-        serve(fd);
-        close(fd);
-      });
-    }
-  }
-
-  void serve(int fd) {
-    std::string head;
-    char buffer[4096];
-    while (head.find("\r\n\r\n") == std::string::npos && !stopping_) {
-      pollfd pfd{fd, POLLIN, 0};
-      if (poll(&pfd, 1, 50) <= 0) continue;
-      auto got = recv(fd, buffer, sizeof(buffer), 0);
-      if (got <= 0) break;
-      head.append(buffer, static_cast<std::size_t>(got));
-    }
-    auto line = head.substr(0, head.find("\r\n"));
-    {
-      std::lock_guard lock(mutex_);
-      requests_.push_back(line);
-    }
-    handler_(fd, line, stopping_);
-  }
-
-  TempDir dir_;
-  std::string path_;
-  Handler handler_;
-  int listen_fd_ = -1;
-  std::atomic<bool> stopping_{false};
-  std::thread acceptor_;
-  std::vector<std::thread> connections_;  // only touched by the acceptor, then the destructor
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::vector<std::string> requests_;
-};
-
-FakeServer::Handler reply_with(std::string raw) {
-  return [raw](int fd, const std::string&, const std::atomic<bool>&) { send_all(fd, raw); };
-}
 
 struct Timed {
   LookupResult result;
@@ -291,30 +164,10 @@ TEST(EnrichFakeServer, NotHttpIsBadReply) {
   EXPECT_LT(took, kDeadline + kSlack);
 }
 
-// 50 MB, sent in pieces until the client hangs up.
-void send_huge_body(int fd, bool chunked) {
-  constexpr std::size_t total = 50 * 1024 * 1024;
-  const std::string piece(64 * 1024, ' ');
-  std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
-  head += chunked ? "Transfer-Encoding: chunked\r\n\r\n"
-                  : "Content-Length: " + std::to_string(total) + "\r\n\r\n";
-  if (!send_all(fd, head)) return;
-  for (std::size_t sent = 0; sent < total; sent += piece.size()) {
-    if (chunked) {
-      char size_line[32];
-      std::snprintf(size_line, sizeof(size_line), "%zx\r\n", piece.size());
-      if (!send_all(fd, size_line) || !send_all(fd, piece) || !send_all(fd, "\r\n")) return;
-    } else if (!send_all(fd, piece)) {
-      return;
-    }
-  }
-  if (chunked) send_all(fd, "0\r\n\r\n");
-}
-
 TEST(EnrichFakeServer, HugeBodyIsAbandoned) {
   for (bool chunked : {false, true}) {
     FakeServer server([chunked](int fd, const std::string&, const std::atomic<bool>&) {
-      send_huge_body(fd, chunked);
+      send_huge_body(fd, 50 * 1024 * 1024, chunked);
     });
     auto client = make_docker_client(server.path());
     auto [result, took] = timed_inspect(*client, kId, 5s);
@@ -326,9 +179,7 @@ TEST(EnrichFakeServer, HugeBodyIsAbandoned) {
 }
 
 TEST(EnrichFakeServer, SilentServerIsUnavailableWithinDeadline) {
-  FakeServer server([](int, const std::string&, const std::atomic<bool>& stopping) {
-    while (!stopping) std::this_thread::sleep_for(10ms);
-  });
+  FakeServer server(never_answer());
   for (auto& client : {make_docker_client(server.path()), make_podman_client(server.path())}) {
     auto [result, took] = timed_inspect(*client, kId);
     EXPECT_EQ(result.status, LookupStatus::unavailable);
@@ -343,9 +194,7 @@ TEST(EnrichFakeServer, SilentServerIsUnavailableWithinDeadline) {
 }
 
 TEST(EnrichFakeServer, SilentServerStopsGrpcClientsWithinDeadline) {
-  FakeServer server([](int, const std::string&, const std::atomic<bool>& stopping) {
-    while (!stopping) std::this_thread::sleep_for(10ms);
-  });
+  FakeServer server(never_answer());
   std::vector<std::unique_ptr<RuntimeClient>> clients;
   clients.push_back(make_containerd_client(server.path()));
   clients.push_back(make_cri_client(server.path(), Runtime::crio));
