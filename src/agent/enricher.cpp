@@ -2,6 +2,7 @@
 
 #include <glob.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -87,6 +88,15 @@ void Enricher::add_endpoint(EndpointConfig config) {
                                                options_.queue_per_endpoint, results_);
   log(LogLevel::debug, "enrich", "{} socket {}", to_string(endpoint.config.runtime),
       endpoint.config.socket);
+  if (endpoint.config.configured && !is_socket(endpoint.config.socket)) {
+    endpoint.up = false;
+    endpoint.next_ping_ns = now_ns() + kPingInterval;
+    warn_once(
+        endpoint, LookupStatus::unavailable,
+        endpoint.config.socket + ": " +
+            (access(endpoint.config.socket.c_str(), F_OK) == 0 ? "not a socket"
+                                                               : "No such file or directory"));
+  }
   endpoints_.push_back(std::move(endpoint));
 }
 
@@ -208,7 +218,7 @@ void Enricher::on_results() {
 
 void Enricher::warn_once(Endpoint& endpoint, LookupStatus status, const std::string& error) {
   endpoint.last_error = error;
-  std::string key = std::to_string(static_cast<int>(status)) + error.substr(0, 40);
+  std::string key = std::to_string(static_cast<int>(status));
   if (endpoint.warned == key) return;
   endpoint.warned = key;
   bool quiet = status == LookupStatus::unavailable && !endpoint.config.configured &&
@@ -250,6 +260,11 @@ void Enricher::on_result(LookupDone& done) {
       break;
   }
   if (pending.outstanding > 0) return;
+  if (pending.first_answer && done.result.status == LookupStatus::not_found &&
+      pending.attempt < 3 && !pending.container->removed) {
+    schedule_retry(pending);  // a runtime may register it only after making its cgroup
+    return;
+  }
   if (pending.first_answer) {
     pending.first_answer = false;
     pending.container->enrichment = EnrichmentState::failed;
@@ -296,11 +311,14 @@ void Enricher::on_ping(LookupDone& done) {
   log(LogLevel::info, "enrich", "{} at {} answers again", to_string(endpoint.config.runtime),
       endpoint.config.socket);
   endpoint.up = true;
-  endpoint.warned.clear();
   endpoint.last_error.clear();
   for (auto& [id, pending] : pending_)
     if (pending.waiting_for.erase(done.endpoint) && pending.outstanding == 0)
-      pending.due_ns = now_ns();
+      pending.due_ns =
+          now_ns() +
+          (pending.attempt > 1
+               ? std::min<std::int64_t>(250 * kMs << std::min(pending.attempt - 2, 7), 30'000 * kMs)
+               : 0);
 }
 
 void Enricher::tick() {

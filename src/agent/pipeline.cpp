@@ -64,15 +64,6 @@ std::optional<EventType> process_event_type(std::uint32_t type) {
   return std::nullopt;
 }
 
-bool cgroup_has_processes(const std::string& mount_point, const std::string& path) {
-  std::string procs = mount_point + (path == "/" ? "" : path) + "/cgroup.procs";
-  FILE* file = std::fopen(procs.c_str(), "re");
-  if (!file) return false;
-  int ch = std::fgetc(file);
-  std::fclose(file);
-  return ch != EOF;
-}
-
 }  // namespace
 
 Pipeline::Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer)
@@ -274,7 +265,7 @@ bool Pipeline::scan_existing(std::string& error) {
   std::int64_t now = BootClock::now_epoch_ns();
   tracker_task_context nobody{};
   return walk_cgroups(
-      hierarchy_.mount_point,
+      hierarchy_.mount_point, hierarchy_.mount_root,
       [&](const CgroupDir& dir) {
         auto added = registry_.add_cgroup(dir.cgroup_id, dir.path, ContainerOrigin::existing, 0);
         if (!added.container || added.already_known) return;
@@ -282,7 +273,7 @@ bool Pipeline::scan_existing(std::string& error) {
         if (state_map_)
           state_map_->set(dir.cgroup_id, kernel_state(container), container.cgroup_id);
         if (added.new_container) {
-          container.created_ns = cgroup_ctime_ns(hierarchy_.mount_point, dir.path);
+          container.created_ns = cgroup_ctime_ns(dir.directory);
           announce(added.container, EventType::existing_container, nobody, now);
         }
       },
@@ -297,7 +288,7 @@ void Pipeline::reconcile() {
   std::unordered_set<std::uint64_t> container_cgroups;
   std::string error;
   bool walked = walk_cgroups(
-      hierarchy_.mount_point,
+      hierarchy_.mount_point, hierarchy_.mount_root,
       [&](const CgroupDir& dir) {
         present.insert(dir.cgroup_id);
         auto added = registry_.add_cgroup(dir.cgroup_id, dir.path, ContainerOrigin::created, now);
@@ -306,8 +297,8 @@ void Pipeline::reconcile() {
         if (added.already_known) return;
         auto& container = *added.container;
         if (added.new_container) {
-          container.created_ns = cgroup_ctime_ns(hierarchy_.mount_point, dir.path);
-          container.started = cgroup_has_processes(hierarchy_.mount_point, dir.path);
+          container.created_ns = cgroup_ctime_ns(dir.directory);
+          container.started = cgroup_has_processes(dir.directory);
         }
         if (state_map_)
           state_map_->set(dir.cgroup_id, kernel_state(container), container.cgroup_id);

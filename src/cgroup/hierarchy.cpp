@@ -48,6 +48,18 @@ constexpr std::array<std::pair<std::string_view, V1Controller>, 4> kV1Preference
     {"cpu", V1Controller::cpu},
 }};
 
+bool is_v1_controller(std::string_view option) {
+  static constexpr std::array<std::string_view, 15> kControllers = {
+      "cpu",   "cpuacct",    "cpuset",  "memory", "devices", "freezer", "net_cls", "net_prio",
+      "blkio", "perf_event", "hugetlb", "pids",   "rdma",    "misc",    "debug"};
+  return std::find(kControllers.begin(), kControllers.end(), option) != kControllers.end();
+}
+
+// A mount of the whole hierarchy beats a subtree; the standard place breaks ties.
+int mount_rank(const CgroupMount& mount) {
+  return (mount.root == "/" ? 2 : 0) + (mount.mount_point.starts_with("/sys/fs/cgroup") ? 1 : 0);
+}
+
 std::string read_file(const char* path) {
   std::ifstream in(path);
   std::stringstream buffer;
@@ -90,8 +102,7 @@ std::vector<CgroupMount> parse_cgroup_mounts(std::string_view mountinfo) {
     mount.v2 = fstype == "cgroup2";
     if (!mount.v2) {
       for (auto option : split(*(dash + 3), ','))
-        if (option != "rw" && option != "ro" && option.find('=') == std::string_view::npos)
-          mount.controllers.emplace_back(option);
+        if (is_v1_controller(option)) mount.controllers.emplace_back(option);
     }
     mounts.push_back(std::move(mount));
   }
@@ -118,7 +129,7 @@ HierarchyChoice choose_hierarchy(std::string_view mountinfo, std::string_view pr
   const CgroupMount* unified = nullptr;
   bool any_v1_controller = false;
   for (auto& mount : mounts) {
-    if (mount.v2 && (!unified || mount.mount_point == "/sys/fs/cgroup")) unified = &mount;
+    if (mount.v2 && (!unified || mount_rank(mount) > mount_rank(*unified))) unified = &mount;
     if (!mount.v2 && !mount.controllers.empty()) any_v1_controller = true;
   }
   CgroupLayout layout = !any_v1_controller ? CgroupLayout::v2
@@ -128,19 +139,24 @@ HierarchyChoice choose_hierarchy(std::string_view mountinfo, std::string_view pr
 
   auto track_unified = [&]() -> HierarchyChoice {
     if (!unified) return {std::nullopt, "no cgroup2 (unified) hierarchy is mounted"};
-    return {TrackedHierarchy{layout, unified->mount_point, 0, V1Controller::none}, {}};
+    return {TrackedHierarchy{layout, unified->mount_point, 0, V1Controller::none, unified->root},
+            {}};
   };
   auto track_controller = [&](std::string_view name, V1Controller controller) -> HierarchyChoice {
     auto ids = parse_proc_cgroups(proc_cgroups);
     auto id =
         std::find_if(ids.begin(), ids.end(), [&](auto& entry) { return entry.first == name; });
+    const CgroupMount* best = nullptr;
     for (auto& mount : mounts) {
       if (mount.v2 || std::find(mount.controllers.begin(), mount.controllers.end(), name) ==
                           mount.controllers.end())
         continue;
+      if (!best || mount_rank(mount) > mount_rank(*best)) best = &mount;
+    }
+    if (best) {
       if (id == ids.end() || id->second == 0)
         return {std::nullopt, fmt::format("cgroup controller '{}' is not enabled", name)};
-      return {TrackedHierarchy{layout, mount.mount_point, id->second, controller}, {}};
+      return {TrackedHierarchy{layout, best->mount_point, id->second, controller, best->root}, {}};
     }
     return {std::nullopt, fmt::format("cgroup controller '{}' is not mounted as cgroup v1", name)};
   };

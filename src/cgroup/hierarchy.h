@@ -21,6 +21,10 @@ struct TrackedHierarchy {
   std::string mount_point;         // e.g. /sys/fs/cgroup/unified
   std::uint32_t hierarchy_id = 0;  // 0 for the unified hierarchy
   V1Controller controller = V1Controller::none;
+  // The cgroup the mount shows: "/" normally; a subtree when only a bind mount
+  // or a mount from inside a cgroup namespace is there. Kernel paths are
+  // relative to the hierarchy's root, so walked paths get this prefix.
+  std::string mount_root = "/";
 };
 
 std::string_view to_string(CgroupLayout layout);

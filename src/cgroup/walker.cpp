@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "util/unique_fd.h"
@@ -12,7 +13,8 @@
 namespace tracker {
 namespace {
 
-void walk_below(int dir_fd, std::string& path, const std::function<void(const CgroupDir&)>& visit) {
+void walk_below(int dir_fd, std::string& path, std::string& directory,
+                const std::function<void(const CgroupDir&)>& visit) {
   DIR* dir = fdopendir(dir_fd);
   if (!dir) {
     ::close(dir_fd);
@@ -24,19 +26,22 @@ void walk_below(int dir_fd, std::string& path, const std::function<void(const Cg
     if (name == "." || name == "..") continue;
     int child = openat(dirfd(dir), entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (child < 0) continue;  // not a directory, or removed meanwhile
-    size_t length = path.size();
+    size_t length = path.size(), directory_length = directory.size();
     if (path.size() > 1) path += '/';
     path += name;
-    visit(CgroupDir{path, entry->d_ino});
-    walk_below(child, path, visit);
+    directory += '/';
+    directory += name;
+    visit(CgroupDir{path, directory, entry->d_ino});
+    walk_below(child, path, directory, visit);
     path.resize(length);
+    directory.resize(directory_length);
   }
   closedir(dir);
 }
 
 }  // namespace
 
-bool walk_cgroups(const std::string& mount_point,
+bool walk_cgroups(const std::string& mount_point, const std::string& mount_root,
                   const std::function<void(const CgroupDir&)>& visit, std::string& error) {
   int root = open(mount_point.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) {
@@ -45,18 +50,26 @@ bool walk_cgroups(const std::string& mount_point,
   }
   struct stat st {};
   fstat(root, &st);
-  std::string path = "/";
-  visit(CgroupDir{path, st.st_ino});
-  walk_below(root, path, visit);
+  std::string path = mount_root.empty() ? "/" : mount_root;
+  std::string directory = mount_point;
+  while (directory.size() > 1 && directory.back() == '/') directory.pop_back();
+  visit(CgroupDir{path, directory, st.st_ino});
+  walk_below(root, path, directory, visit);
   return true;
 }
 
-std::int64_t cgroup_ctime_ns(const std::string& mount_point, std::string_view path) {
-  std::string full = mount_point;
-  if (path != "/") full += path;
+std::int64_t cgroup_ctime_ns(const std::string& directory) {
   struct stat st {};
-  if (stat(full.c_str(), &st) != 0) return 0;
+  if (stat(directory.c_str(), &st) != 0) return 0;
   return static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+}
+
+bool cgroup_has_processes(const std::string& directory) {
+  FILE* file = std::fopen((directory + "/cgroup.procs").c_str(), "re");
+  if (!file) return false;
+  int ch = std::fgetc(file);
+  std::fclose(file);
+  return ch != EOF;
 }
 
 }  // namespace tracker

@@ -1,5 +1,6 @@
 #include "events/output_stream.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +20,11 @@ void OutputStream::flush() {
   while (!broken_ && written < complete_) {
     ssize_t n = ::write(fd_, buffer_.data() + written, complete_ - written);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {  // a slow reader of a non-blocking pipe: wait for it
+      pollfd ready{fd_, POLLOUT, 0};
+      poll(&ready, 1, -1);
+      continue;
+    }
     if (n <= 0) {
       broken_ = true;
       break;

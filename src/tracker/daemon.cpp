@@ -118,6 +118,12 @@ bool Daemon::start() {
 int Daemon::run() {
   if (options_.verbose) set_log_level(LogLevel::debug);
   signal(SIGPIPE, SIG_IGN);
+  // Blocked before start() makes the lookup workers: threads inherit the mask,
+  // so these signals only ever reach the loop's signalfd.
+  sigset_t handled;
+  sigemptyset(&handled);
+  for (int number : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&handled, number);
+  pthread_sigmask(SIG_BLOCK, &handled, nullptr);
   sd_notify(0, "STATUS=Loading BPF programs");
   if (!start()) return kFailureExit;
 

@@ -223,10 +223,10 @@ const std::vector<ChoiceCase> kChoiceCases = {
      "no usable cgroup hierarchy: cgroup controller 'memory' is not enabled; cgroup controller "
      "'cpuset' is not enabled; cgroup controller 'pids' is not enabled; cgroup controller 'cpu' "
      "is not enabled"},
-    // BUG (src/cgroup/hierarchy.cpp, choose_hierarchy): a cgroup2 mount that shows only a
+    // Regression (choose_hierarchy): a cgroup2 mount that shows only a
     // subtree (root "/docker/<id>") wins over one showing the whole hierarchy because it sits
     // at /sys/fs/cgroup; kernel paths are whole-hierarchy paths, so the walk misses the host.
-    {"BugWholeHierarchyWinsOverSubtreeAtSysFsCgroup", kSubtreeAndHostMountinfo, kPureV2ProcCgroups,
+    {"WholeHierarchyWinsOverSubtreeAtSysFsCgroup", kSubtreeAndHostMountinfo, kPureV2ProcCgroups,
      "auto", unified(CgroupLayout::v2, "/host/sys/fs/cgroup"), ""},
 };
 
@@ -314,10 +314,10 @@ const std::vector<MountsCase> kMountsCases = {
      "41 31\n"
      "\n",
      {}},
-    // BUG (src/cgroup/hierarchy.cpp, parse_cgroup_mounts): every super option without '=' is
+    // Regression (parse_cgroup_mounts): every super option without '=' is
     // taken for a controller, so mount flags (xattr, none, noprefix, clone_children) show up
     // as controllers and a v2 host with a named hierarchy is reported as hybrid.
-    {"BugNamedHierarchyFlagsAreNotControllers",
+    {"NamedHierarchyFlagsAreNotControllers",
      "36 34 0:31 / /sys/fs/cgroup/systemd rw,relatime shared:11 - cgroup cgroup "
      "rw,xattr,name=systemd\n"
      "37 34 0:32 / /sys/fs/cgroup/elogind rw,relatime - cgroup cgroup rw,none,name=elogind\n"

@@ -570,10 +570,10 @@ TEST(OutputStream, GoneReaderMarksTheStreamBroken) {
   std::signal(SIGPIPE, previous);
 }
 
-// BUG (src/events/output_stream.cpp, OutputStream::flush): a write that fails with EAGAIN
+// Regression (OutputStream::flush): a write that fails with EAGAIN
 // (stdout is a non-blocking pipe whose reader is slow) is taken for a reader that went away:
 // the line is dropped and broken() stops the daemon. EAGAIN should keep the line for later.
-TEST(OutputStream, BugFullNonBlockingPipeIsNotABrokenReader) {
+TEST(OutputStream, FullNonBlockingPipeIsNotABrokenReader) {
   Pipe pipe;
   ASSERT_EQ(fcntl(pipe.write_fd(), F_SETFL, O_NONBLOCK), 0);
   const std::string chunk(4096, 'f');
