@@ -4,12 +4,10 @@
 #include <memory>
 #include <string>
 
+#include <sdbus-c++/IConnection.h>
+
 #include "service/authorizer.h"
 #include "service/backend.h"
-
-namespace sdbus {
-class IConnection;
-}
 
 namespace tracker {
 

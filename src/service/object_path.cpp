@@ -26,6 +26,10 @@ std::string container_object_path(const std::string& id) {
 }
 
 std::optional<std::string> container_id_from_path(const std::string& path) {
+  std::string_view prefix(dbus_names::kContainerPathPrefix);
+  if (path.size() <= prefix.size() + 1 || path.compare(0, prefix.size(), prefix) != 0 ||
+      path[prefix.size()] != '/' || path.find('/', prefix.size() + 1) != std::string::npos)
+    return std::nullopt;
   char* id = nullptr;
   if (sd_bus_path_decode(path.c_str(), dbus_names::kContainerPathPrefix, &id) <= 0 || !id)
     return std::nullopt;

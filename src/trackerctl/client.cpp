@@ -1,0 +1,94 @@
+#include "trackerctl/client.h"
+
+#include <systemd/sd-bus.h>
+
+#include <fmt/format.h>
+
+#include "service/bus_util.h"
+#include "service/dbus_names.h"
+#include "trackerctl/exit_codes.h"
+
+namespace tracker::ctl {
+namespace {
+
+std::string_view action_of(std::string_view method) {
+  if (method == "Reload" || method == "SetEnrichment") return dbus_names::kActionManage;
+  return dbus_names::kActionInspect;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+CommandError describe_error(const sdbus::Error& error, std::string_view method) {
+  const auto& name = error.getName();
+  const auto& message = error.getMessage();
+  if (name == dbus_names::kErrorAccessDenied ||
+      name == "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired")
+    return {kExitAccessDenied, name,
+            fmt::format("Access denied: {} requires the {} authorization ({})", method,
+                        action_of(method), message)};
+  if (name == dbus_names::kErrorNoSuchContainer || name == dbus_names::kErrorAmbiguousId)
+    return {kExitNotFound, name, message};
+  if (name == dbus_names::kErrorInvalidArgs) return {kExitUsage, name, message};
+  if (name == "org.freedesktop.DBus.Error.ServiceUnknown" ||
+      name == "org.freedesktop.DBus.Error.NameHasNoOwner" ||
+      name == "org.freedesktop.DBus.Error.Disconnected" ||
+      starts_with(name, "org.freedesktop.DBus.Error.Spawn."))
+    return {kExitNotRunning, name,
+            fmt::format("tracker is not running: {} is not on the system bus ({})",
+                        dbus_names::kBusName, message)};
+  if (name == dbus_names::kErrorReloadFailed)
+    return {kExitFailure, name, fmt::format("Reload failed: {}", message)};
+  if (name.empty()) return {kExitFailure, name, fmt::format("{} failed: {}", method, message)};
+  return {kExitFailure, name, fmt::format("{} failed: {}: {}", method, name, message)};
+}
+
+ManagerProxy::ManagerProxy(sdbus::IConnection& connection)
+    : ProxyInterfaces(connection, dbus_names::kBusName, dbus_names::kManagerPath) {}
+
+ManagerProxy::~ManagerProxy() {
+  unregisterProxy();
+}
+
+void ManagerProxy::onContainerAdded(const std::string& id, const sdbus::ObjectPath& path) {
+  if (on_added) on_added(id, path);
+}
+
+void ManagerProxy::onContainerRemoved(const std::string& id, const sdbus::ObjectPath& path) {
+  if (on_removed) on_removed(id, path);
+}
+
+void ManagerProxy::onContainerEnriched(const std::string& id, const sdbus::ObjectPath& path) {
+  if (on_enriched) on_enriched(id, path);
+}
+
+Client::Client(bool allow_interactive_authorization) {
+  try {
+    connection_ = sdbus::createSystemBusConnection();
+  } catch (const sdbus::Error& error) {
+    throw CommandError(kExitNotRunning, error.getName(),
+                       fmt::format("Cannot connect to the system bus: {}", error.getMessage()));
+  }
+  if (allow_interactive_authorization)
+    sd_bus_set_allow_interactive_authorization(raw_bus(*connection_), 1);
+  manager_ = std::make_unique<ManagerProxy>(*connection_);
+}
+
+Client::~Client() = default;
+
+PropertyMap Client::container_properties(const sdbus::ObjectPath& path) {
+  auto proxy = sdbus::createProxy(*connection_, dbus_names::kBusName, path);
+  PropertyMap properties;
+  invoke("GetAll", [&] {
+    proxy->callMethod("GetAll")
+        .onInterface("org.freedesktop.DBus.Properties")
+        .withArguments(std::string(dbus_names::kContainerInterface))
+        .storeResultsTo(properties);
+  });
+  return properties;
+}
+
+}  // namespace tracker::ctl

@@ -1,0 +1,5 @@
+#include "trackerctl/cli.h"
+
+int main(int argc, char** argv) {
+  return tracker::ctl::run(argc, argv);
+}

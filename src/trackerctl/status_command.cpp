@@ -1,0 +1,71 @@
+#include <fmt/format.h>
+
+#include "service/dbus_names.h"
+#include "trackerctl/commands.h"
+#include "trackerctl/exit_codes.h"
+
+namespace tracker::ctl {
+
+int status_command(Context& context) {
+  auto& manager = context.client.manager();
+  auto all = context.client.invoke("GetAll",
+                                   [&] { return manager.GetAll(dbus_names::kManagerInterface); });
+  // The runtimes need the inspect authorization; the rest is public.
+  std::optional<ManagerProxy::RuntimeList> runtimes;
+  std::string runtimes_error;
+  try {
+    runtimes = context.client.invoke("ListRuntimes", [&] { return manager.ListRuntimes(); });
+  } catch (const CommandError& error) {
+    if (error.exit_code() != kExitAccessDenied) throw;
+    runtimes_error = error.what();
+  }
+
+  auto version = property<std::string>(all, "Version");
+  auto enrichment = property<bool>(all, "EnrichmentEnabled");
+  auto count = property<uint32_t>(all, "ContainerCount");
+  auto lost = property<uint64_t>(all, "EventsLost");
+  if (context.output.json) {
+    Json::Value root;
+    root["version"] = version;
+    root["enrichmentEnabled"] = enrichment;
+    root["containerCount"] = Json::UInt(count);
+    root["eventsLost"] = Json::UInt64(lost);
+    if (runtimes) {
+      Json::Value list(Json::arrayValue);
+      for (const auto& r : *runtimes) {
+        Json::Value item;
+        item["runtime"] = r.get<0>();
+        item["socket"] = r.get<1>();
+        item["up"] = r.get<3>();
+        list.append(item);
+      }
+      root["runtimes"] = list;
+    } else {
+      root["runtimes"] = Json::nullValue;
+    }
+    print_json(root);
+    return 0;
+  }
+
+  Pager pager(context.output.pager);
+  fmt::print("{:>12}: {}\n", "Version", version);
+  fmt::print("{:>12}: {}\n", "Enrichment", enrichment ? "enabled" : "disabled");
+  fmt::print("{:>12}: {}\n", "Containers", count);
+  fmt::print("{:>12}: {}\n", "Events lost", lost);
+  if (!runtimes) {
+    fmt::print("{:>12}: unknown ({})\n", "Runtimes", runtimes_error);
+    return 0;
+  }
+  const char* label = "Runtimes";
+  for (const auto& r : *runtimes) {
+    fmt::print("{:>12}{} {} ({}): {}\n", label, *label ? ":" : " ", r.get<0>(), r.get<1>(),
+               r.get<3>()           ? "up"
+               : r.get<4>().empty() ? "down"
+                                    : "down, " + r.get<4>());
+    label = "";
+  }
+  if (runtimes->empty()) fmt::print("{:>12}: none\n", "Runtimes");
+  return 0;
+}
+
+}  // namespace tracker::ctl

@@ -1,0 +1,559 @@
+// The D-Bus service against a fake backend, on a private bus: every method,
+// the errors, properties, ObjectManager, signals and the introspection data.
+// Callers are treated as privileged here; service_polkit_test covers polkit.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "dbus/dbus_paths.h"
+#include "service/dbus_names.h"
+#include "service/object_path.h"
+#include "tests/unit/service_bus_fixture.h"
+
+namespace tracker::testing {
+namespace {
+
+namespace names = dbus_names;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+using Properties = std::map<std::string, sdbus::Variant>;
+
+AuthorizerOptions privileged_self() {
+  AuthorizerOptions options;
+  options.privileged_uid = getuid();
+  return options;
+}
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (bus_.address().empty()) {
+      if (getenv("CI") && std::string(getenv("CI")) == "true") FAIL() << bus_.error();
+      GTEST_SKIP() << "no private bus: " << bus_.error();
+    }
+    service_ = std::make_unique<ServiceHarness>(bus_.address(), privileged_self());
+    ASSERT_EQ(service_->start_error(), "");
+    connection_ = client_connection(bus_.address());
+    manager_ = manager_proxy(*connection_);
+  }
+
+  std::string path_of(const std::string& id) { return container_object_path(id); }
+
+  sdbus::ObjectPath get_container(const std::string& key) {
+    sdbus::ObjectPath path;
+    manager_->callMethod("GetContainer")
+        .onInterface(names::kManagerInterface)
+        .withArguments(key)
+        .storeResultsTo(path);
+    return path;
+  }
+
+  // The D-Bus error name of GetContainer(key), "" if it succeeds.
+  std::string get_container_error(const std::string& key) {
+    try {
+      get_container(key);
+      return "";
+    } catch (const sdbus::Error& error) {
+      return error.getName();
+    }
+  }
+
+  Properties get_all(const std::string& path, const std::string& interface) {
+    auto proxy = sdbus::createProxy(*connection_, names::kBusName, path);
+    Properties properties;
+    proxy->callMethod("GetAll")
+        .onInterface("org.freedesktop.DBus.Properties")
+        .withArguments(interface)
+        .storeResultsTo(properties);
+    return properties;
+  }
+
+  sdbus::Variant get(const std::string& path, const std::string& interface,
+                     const std::string& name) {
+    auto proxy = sdbus::createProxy(*connection_, names::kBusName, path);
+    sdbus::Variant value;
+    proxy->callMethod("Get")
+        .onInterface("org.freedesktop.DBus.Properties")
+        .withArguments(interface, name)
+        .storeResultsTo(value);
+    return value;
+  }
+
+  const std::string nginx_ = hex_id("abc1");
+  const std::string web_ = hex_id("abc2");
+  const std::string pending_ = hex_id("f00d");
+  PrivateBus bus_;
+  std::unique_ptr<ServiceHarness> service_;
+  std::unique_ptr<sdbus::IConnection> connection_;
+  std::unique_ptr<sdbus::IProxy> manager_;
+};
+
+TEST_F(ServiceTest, ListContainersReturnsEveryContainerSortedById) {
+  std::vector<
+      sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string,
+                    std::string, bool, std::string, uint64_t, sdbus::ObjectPath>>
+      list;
+  manager_->callMethod("ListContainers").onInterface(names::kManagerInterface).storeResultsTo(list);
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].get<0>(), nginx_);
+  EXPECT_EQ(list[1].get<0>(), web_);
+  EXPECT_EQ(list[2].get<0>(), pending_);
+  const auto& web = list[1];
+  EXPECT_EQ(web.get<1>(), "web");
+  EXPECT_EQ(web.get<2>(), "docker.io/library/web:1.25");
+  EXPECT_EQ(web.get<3>(), "containerd");
+  EXPECT_EQ(web.get<4>(), "web-7d9f");
+  EXPECT_EQ(web.get<5>(), "shop");
+  EXPECT_EQ(web.get<6>(), "created");
+  EXPECT_TRUE(web.get<7>());
+  EXPECT_EQ(web.get<8>(), "done");
+  EXPECT_EQ(web.get<9>(), 1'714'000'000'123'456u);
+  EXPECT_EQ(std::string(web.get<10>()), path_of(web_));
+  EXPECT_EQ(list[2].get<8>(), "pending");
+  EXPECT_EQ(list[2].get<9>(), 0u);
+}
+
+TEST_F(ServiceTest, GetContainerFindsByIdUniquePrefixAndName) {
+  EXPECT_EQ(std::string(get_container(nginx_)), path_of(nginx_));
+  EXPECT_EQ(std::string(get_container(nginx_.substr(0, 4))), path_of(nginx_));
+  EXPECT_EQ(std::string(get_container("f0")), path_of(pending_));
+  EXPECT_EQ(std::string(get_container("web")), path_of(web_));
+  EXPECT_EQ(std::string(get_container("nginx")), path_of(nginx_));
+}
+
+struct BadId {
+  const char* what;
+  std::string id;
+  const char* error;
+};
+
+class GetContainerErrorTest : public ServiceTest, public ::testing::WithParamInterface<BadId> {};
+
+TEST_P(GetContainerErrorTest, FailsWithANamedError) {
+  EXPECT_EQ(get_container_error(GetParam().id), GetParam().error);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Ids, GetContainerErrorTest,
+    ::testing::Values(BadId{"empty", "", names::kErrorInvalidArgs},
+                      BadId{"longer_than_256", std::string(257, 'a'), names::kErrorInvalidArgs},
+                      BadId{"one_megabyte", std::string(1 << 20, 'a'), names::kErrorInvalidArgs},
+                      BadId{"newline", "abc\n", names::kErrorInvalidArgs},
+                      BadId{"escape", "\x1b[31mabc", names::kErrorInvalidArgs},
+                      BadId{"delete", "abc\x7f", names::kErrorInvalidArgs},
+                      BadId{"exactly_256_unknown", std::string(256, 'a'),
+                            names::kErrorNoSuchContainer},
+                      BadId{"unknown", "deadbeef", names::kErrorNoSuchContainer},
+                      BadId{"unknown_name", "postgres", names::kErrorNoSuchContainer},
+                      BadId{"ambiguous_prefix", "abc", names::kErrorAmbiguousId},
+                      BadId{"ambiguous_one_char", "a", names::kErrorAmbiguousId}),
+    [](const auto& info) { return std::string(info.param.what); });
+
+TEST_F(ServiceTest, ErrorMessagesNameTheId) {
+  try {
+    get_container("deadbeef");
+    FAIL() << "GetContainer succeeded";
+  } catch (const sdbus::Error& error) {
+    EXPECT_THAT(error.getMessage(), HasSubstr("'deadbeef'"));
+  }
+}
+
+TEST_F(ServiceTest, WrongArgumentTypesAreInvalidArgs) {
+  auto call = manager_->createMethodCall(names::kManagerInterface, "GetContainer");
+  call << int32_t{42};
+  try {
+    manager_->callMethod(call);
+    FAIL() << "GetContainer(i) succeeded";
+  } catch (const sdbus::Error& error) {
+    EXPECT_EQ(error.getName(), names::kErrorInvalidArgs);
+  }
+  auto set = manager_->createMethodCall(names::kManagerInterface, "SetEnrichment");
+  set << std::string("yes");
+  try {
+    manager_->callMethod(set);
+    FAIL() << "SetEnrichment(s) succeeded";
+  } catch (const sdbus::Error& error) {
+    EXPECT_EQ(error.getName(), names::kErrorInvalidArgs);
+  }
+  auto none = manager_->createMethodCall(names::kManagerInterface, "GetContainer");
+  try {
+    manager_->callMethod(none);
+    FAIL() << "GetContainer() succeeded";
+  } catch (const sdbus::Error& error) {
+    EXPECT_EQ(error.getName(), names::kErrorInvalidArgs);
+  }
+}
+
+TEST_F(ServiceTest, BusctlCallsWithWrongTypesAreRefused) {
+  auto busctl = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv{
+        "busctl",        "--address=" + bus_.address(), "call",
+        names::kBusName, names::kManagerPath,           names::kManagerInterface};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv);
+  };
+  auto ok = busctl({"GetContainer", "s", "nginx"});
+  if (ok.status == 127 || ok.status == -1) GTEST_SKIP() << "no busctl";
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_THAT(ok.out, HasSubstr(path_of(nginx_)));
+  auto wrong = busctl({"GetContainer", "u", "7"});
+  EXPECT_NE(wrong.status, 0);
+  EXPECT_THAT(wrong.err, HasSubstr("nvalid"));
+  auto missing = busctl({"SetEnrichment"});
+  EXPECT_NE(missing.status, 0);
+}
+
+TEST_F(ServiceTest, ListRuntimesReturnsEverySocket) {
+  std::vector<sdbus::Struct<std::string, std::string, bool, bool, std::string, uint64_t, uint64_t>>
+      list;
+  manager_->callMethod("ListRuntimes").onInterface(names::kManagerInterface).storeResultsTo(list);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].get<0>(), "docker");
+  EXPECT_EQ(list[0].get<1>(), "/var/run/docker.sock");
+  EXPECT_FALSE(list[0].get<2>());
+  EXPECT_TRUE(list[0].get<3>());
+  EXPECT_EQ(list[0].get<5>(), 12u);
+  EXPECT_EQ(list[0].get<6>(), 3u);
+  EXPECT_EQ(list[1].get<0>(), "podman");
+  EXPECT_TRUE(list[1].get<2>());
+  EXPECT_FALSE(list[1].get<3>());
+  EXPECT_EQ(list[1].get<4>(), "connection refused");
+}
+
+TEST_F(ServiceTest, ReloadReachesTheBackendAndReportsRefusal) {
+  manager_->callMethod("Reload").onInterface(names::kManagerInterface);
+  service_->run([](FakeBackend& backend, DbusService&) {
+    EXPECT_EQ(backend.reloads_, 1);
+    backend.reload_error_ = "/etc/tracker/tracker.conf:3: bad value for Timeout=";
+  });
+  try {
+    manager_->callMethod("Reload").onInterface(names::kManagerInterface);
+    FAIL() << "Reload succeeded";
+  } catch (const sdbus::Error& error) {
+    EXPECT_EQ(error.getName(), names::kErrorReloadFailed);
+    EXPECT_THAT(error.getMessage(), HasSubstr("tracker.conf:3"));
+  }
+}
+
+TEST_F(ServiceTest, SetEnrichmentChangesThePropertyAndAnnouncesIt) {
+  SignalRecorder signals(bus_.address());
+  manager_->callMethod("SetEnrichment").onInterface(names::kManagerInterface).withArguments(false);
+  service_->run([](FakeBackend& backend, DbusService&) {
+    EXPECT_THAT(backend.enrichment_calls_, ElementsAre(false));
+  });
+  EXPECT_FALSE(get(names::kManagerPath, names::kManagerInterface, "EnrichmentEnabled").get<bool>());
+  auto changed = signals.wait_for([](const RecordedSignal& s) {
+    return s.member == "PropertiesChanged" && s.arg0 == names::kManagerInterface;
+  });
+  ASSERT_TRUE(changed);
+  EXPECT_THAT(changed->names, ElementsAre("EnrichmentEnabled"));
+  EXPECT_FALSE(changed->values.at("EnrichmentEnabled").get<bool>());
+}
+
+TEST_F(ServiceTest, ManagerPropertiesComeFromTheBackend) {
+  auto properties = get_all(names::kManagerPath, names::kManagerInterface);
+  EXPECT_EQ(properties.at("Version").get<std::string>(), "0.1.0-test");
+  EXPECT_TRUE(properties.at("EnrichmentEnabled").get<bool>());
+  EXPECT_EQ(properties.at("ContainerCount").get<uint32_t>(), 3u);
+  EXPECT_EQ(properties.at("EventsLost").get<uint64_t>(), 0u);
+}
+
+TEST_F(ServiceTest, ContainerPropertiesShowTheSnapshot) {
+  auto p = get_all(path_of(web_), names::kContainerInterface);
+  EXPECT_EQ(p.size(), 19u);
+  EXPECT_EQ(p.at("Id").get<std::string>(), web_);
+  EXPECT_EQ(p.at("Name").get<std::string>(), "web");
+  EXPECT_EQ(p.at("Image").get<std::string>(), "docker.io/library/web:1.25");
+  EXPECT_EQ(p.at("ImageDigest").get<std::string>(), "sha256:" + hex_id("d1"));
+  EXPECT_EQ(p.at("ImageId").get<std::string>(), "sha256:" + hex_id("e2"));
+  EXPECT_EQ(p.at("Runtime").get<std::string>(), "containerd");
+  EXPECT_EQ(p.at("Origin").get<std::string>(), "created");
+  EXPECT_TRUE(p.at("Started").get<bool>());
+  EXPECT_EQ(p.at("Enrichment").get<std::string>(), "done");
+  EXPECT_EQ(p.at("CgroupPath").get<std::string>(), "/docker/" + web_);
+  EXPECT_EQ(p.at("CgroupId").get<uint64_t>(), 4242u);
+  EXPECT_EQ(p.at("CreatedTimestamp").get<uint64_t>(), 1'714'000'000'123'456u);
+  EXPECT_EQ(p.at("StartedTimestamp").get<uint64_t>(), 1'714'000'001'000'000u);
+  EXPECT_EQ(p.at("InitPid").get<uint32_t>(), 4321u);
+  auto labels = p.at("Labels").get<std::map<std::string, std::string>>();
+  EXPECT_EQ(labels.at("io.kubernetes.pod.name"), "web-7d9f");
+  EXPECT_EQ(labels.size(), 3u);
+  EXPECT_EQ(p.at("PodName").get<std::string>(), "web-7d9f");
+  EXPECT_EQ(p.at("PodNamespace").get<std::string>(), "shop");
+  EXPECT_EQ(p.at("PodUID").get<std::string>(), "0b7c7b8e-1f0e-4a7b-9d4e-2f2b1e0f9a11");
+  EXPECT_FALSE(p.at("PodSandbox").get<bool>());
+}
+
+TEST_F(ServiceTest, GetManagedObjectsListsEveryContainer) {
+  std::map<sdbus::ObjectPath, std::map<std::string, Properties>> objects;
+  manager_->callMethod("GetManagedObjects")
+      .onInterface("org.freedesktop.DBus.ObjectManager")
+      .storeResultsTo(objects);
+  std::set<std::string> paths;
+  for (const auto& [path, interfaces] : objects) {
+    paths.insert(path);
+    ASSERT_TRUE(interfaces.count(names::kContainerInterface)) << path;
+    EXPECT_EQ(interfaces.at(names::kContainerInterface).size(), 19u);
+  }
+  EXPECT_EQ(paths, (std::set<std::string>{path_of(nginx_), path_of(web_), path_of(pending_)}));
+  EXPECT_EQ(objects.at(sdbus::ObjectPath(path_of(nginx_)))
+                .at(names::kContainerInterface)
+                .at("Name")
+                .get<std::string>(),
+            "nginx");
+}
+
+TEST_F(ServiceTest, AddedContainerIsExportedAndAnnounced) {
+  SignalRecorder signals(bus_.address());
+  auto id = hex_id("beef");
+  service_->run([&](FakeBackend& backend, DbusService& service) {
+    auto container = pending_container(id);
+    backend.put(container);
+    service.container_added(container);
+  });
+  auto added =
+      signals.wait_for([](const RecordedSignal& s) { return s.member == "ContainerAdded"; });
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->arg0, id);
+  EXPECT_EQ(added->arg1, path_of(id));
+  EXPECT_EQ(added->path, names::kManagerPath);
+  auto interfaces =
+      signals.wait_for([](const RecordedSignal& s) { return s.member == "InterfacesAdded"; });
+  ASSERT_TRUE(interfaces);
+  EXPECT_EQ(interfaces->arg0, path_of(id));
+  EXPECT_THAT(interfaces->names, ::testing::Contains(names::kContainerInterface));
+  EXPECT_EQ(interfaces->values.at("Id").get<std::string>(), id);
+  EXPECT_EQ(interfaces->values.at("CgroupId").get<uint64_t>(), 777u);
+  // Only the constant properties, which /proc/PID/cgroup shows anyone anyway:
+  // what enrichment finds is read with an authorized Get or GetAll.
+  std::set<std::string> announced;
+  for (const auto& [name, value] : interfaces->values) announced.insert(name);
+  EXPECT_EQ(announced,
+            (std::set<std::string>{"Id", "Runtime", "Origin", "CgroupPath", "CgroupId"}));
+  auto count = signals.wait_for([](const RecordedSignal& s) {
+    return s.member == "PropertiesChanged" && s.arg0 == names::kManagerInterface;
+  });
+  ASSERT_TRUE(count);
+  EXPECT_EQ(count->values.at("ContainerCount").get<uint32_t>(), 4u);
+  EXPECT_EQ(get_all(path_of(id), names::kContainerInterface).at("CgroupId").get<uint64_t>(), 777u);
+  // The ObjectManager signal precedes the Manager's, so a client that reacts
+  // to ContainerAdded finds the object.
+  auto all = signals.all();
+  auto position = [&](const char* member) {
+    return std::find_if(all.begin(), all.end(),
+                        [&](const RecordedSignal& s) { return s.member == member; }) -
+           all.begin();
+  };
+  EXPECT_LT(position("InterfacesAdded"), position("ContainerAdded"));
+}
+
+TEST_F(ServiceTest, RemovedContainerIsWithdrawn) {
+  SignalRecorder signals(bus_.address());
+  service_->run([&](FakeBackend& backend, DbusService& service) {
+    auto container = *backend.container(nginx_);
+    backend.erase(nginx_);
+    service.container_removed(container);
+  });
+  auto removed =
+      signals.wait_for([](const RecordedSignal& s) { return s.member == "ContainerRemoved"; });
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->arg0, nginx_);
+  EXPECT_EQ(removed->arg1, path_of(nginx_));
+  auto interfaces =
+      signals.wait_for([](const RecordedSignal& s) { return s.member == "InterfacesRemoved"; });
+  ASSERT_TRUE(interfaces);
+  EXPECT_EQ(interfaces->arg0, path_of(nginx_));
+  EXPECT_THAT(interfaces->names, ::testing::Contains(names::kContainerInterface));
+  EXPECT_EQ(get_container_error(nginx_), names::kErrorNoSuchContainer);
+  try {
+    get_all(path_of(nginx_), names::kContainerInterface);
+    FAIL() << "the removed object still answers";
+  } catch (const sdbus::Error& error) {
+    EXPECT_THAT(error.getName(), HasSubstr("Unknown"));
+  }
+  EXPECT_EQ(get(names::kManagerPath, names::kManagerInterface, "ContainerCount").get<uint32_t>(),
+            2u);
+}
+
+TEST_F(ServiceTest, EnrichmentSendsPropertiesChangedThenContainerEnriched) {
+  SignalRecorder signals(bus_.address());
+  service_->run([&](FakeBackend& backend, DbusService& service) {
+    auto container = enriched_container(pending_, "redis");
+    container.runtime = "containerd";
+    container.origin = "created";
+    container.cgroup_path = "/k8s.io/" + pending_;
+    container.cgroup_id = 777;
+    backend.put(container);
+    service.container_changed(container);
+  });
+  auto enriched =
+      signals.wait_for([](const RecordedSignal& s) { return s.member == "ContainerEnriched"; });
+  ASSERT_TRUE(enriched);
+  EXPECT_EQ(enriched->arg0, pending_);
+  EXPECT_EQ(enriched->arg1, path_of(pending_));
+  auto all = signals.all();
+  ASSERT_GE(all.size(), 2u);
+  const auto& changed = all[0];
+  EXPECT_EQ(changed.member, "PropertiesChanged");
+  EXPECT_EQ(changed.path, path_of(pending_));
+  EXPECT_EQ(changed.arg0, names::kContainerInterface);
+  // Invalidations only: container metadata never travels in a broadcast.
+  EXPECT_TRUE(changed.values.empty());
+  EXPECT_THAT(changed.invalidated,
+              UnorderedElementsAre("Name", "Image", "ImageDigest", "ImageId", "Enrichment",
+                                   "CreatedTimestamp", "StartedTimestamp", "InitPid", "Labels"));
+  EXPECT_EQ(all[1].member, "ContainerEnriched");
+  EXPECT_EQ(get(path_of(pending_), names::kContainerInterface, "Name").get<std::string>(), "redis");
+}
+
+TEST_F(ServiceTest, ChangeWithoutCompletedEnrichmentIsNoEnrichedSignal) {
+  SignalRecorder signals(bus_.address());
+  service_->run([&](FakeBackend& backend, DbusService& service) {
+    auto container = *backend.container(pending_);
+    container.started = true;
+    backend.put(container);
+    service.container_changed(container);
+    service.container_changed(container);  // nothing changed: nothing sent
+  });
+  auto changed = signals.wait_for([](const RecordedSignal& s) {
+    return s.member == "PropertiesChanged" && s.arg0 == names::kContainerInterface;
+  });
+  ASSERT_TRUE(changed);
+  EXPECT_THAT(changed->invalidated, ElementsAre("Started"));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(signals.all().size(), 1u);
+}
+
+TEST_F(ServiceTest, ManagerChangedAnnouncesOnlyWhatChanged) {
+  SignalRecorder signals(bus_.address());
+  service_->run([](FakeBackend& backend, DbusService& service) {
+    service.manager_changed();  // nothing changed yet
+    backend.events_lost_ = 17;
+    service.manager_changed();
+  });
+  auto changed = signals.wait_for([](const RecordedSignal& s) {
+    return s.member == "PropertiesChanged" && s.arg0 == names::kManagerInterface;
+  });
+  ASSERT_TRUE(changed);
+  EXPECT_THAT(changed->names, ElementsAre("EventsLost"));
+  EXPECT_EQ(changed->values.at("EventsLost").get<uint64_t>(), 17u);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(signals.all().size(), 1u);
+}
+
+TEST_F(ServiceTest, UnusualIdsGetEscapedPaths) {
+  const std::string id = "my-ctr_1.scope:x";
+  SignalRecorder signals(bus_.address());
+  service_->run([&](FakeBackend& backend, DbusService& service) {
+    auto container = pending_container(id);
+    backend.put(container);
+    service.container_added(container);
+  });
+  auto path = std::string(get_container(id));
+  EXPECT_EQ(path.rfind(std::string(names::kContainerPathPrefix) + "/", 0), 0u) << path;
+  EXPECT_EQ(container_id_from_path(path), id);
+  EXPECT_EQ(get(path, names::kContainerInterface, "Id").get<std::string>(), id);
+}
+
+// --- introspection against dbus/org.khulnasoft.Tracker1.xml ----------------
+
+// Members of an interface, as comparable strings: "method Name(in s,out o)".
+using Shape = std::map<std::string, std::set<std::string>>;
+
+std::string attribute(const std::string& tag, const std::string& name) {
+  std::smatch match;
+  std::regex pattern("\\b" + name + "\\s*=\\s*[\"']([^\"']*)[\"']");
+  return std::regex_search(tag, match, pattern) ? match[1].str() : "";
+}
+
+// Interfaces, methods with their arguments, signals and properties of an
+// introspection document (the file, or what the live objects answer).
+Shape shape_of(std::string xml) {
+  xml = std::regex_replace(xml, std::regex("<!--[\\s\\S]*?-->"), "");
+  Shape shape;
+  std::string interface, member;
+  std::vector<std::string> args;
+  std::regex tags("<(/?)(interface|method|signal|property|arg)\\b([^>]*?)(/?)>");
+  for (std::sregex_iterator it(xml.begin(), xml.end(), tags), end; it != end; ++it) {
+    bool closing = (*it)[1] == "/", self_closing = (*it)[4] == "/";
+    std::string kind = (*it)[2], tag = (*it)[3];
+    auto finish = [&] {
+      std::string joined;
+      for (const auto& a : args) joined += (joined.empty() ? "" : ",") + a;
+      shape[interface].insert(member + "(" + joined + ")");
+      member.clear();
+      args.clear();
+    };
+    if (kind == "interface") {
+      interface = closing ? "" : attribute(tag, "name");
+    } else if (kind == "property" && !closing) {
+      shape[interface].insert("property " + attribute(tag, "name") + " " + attribute(tag, "type") +
+                              " " + attribute(tag, "access"));
+    } else if ((kind == "method" || kind == "signal") && !closing) {
+      member = kind + " " + attribute(tag, "name");
+      if (self_closing) finish();
+    } else if ((kind == "method" || kind == "signal") && closing) {
+      finish();
+    } else if (kind == "arg" && !closing) {
+      auto direction = attribute(tag, "direction");
+      if (direction.empty()) direction = member.rfind("method", 0) == 0 ? "in" : "out";
+      args.push_back(direction + " " + attribute(tag, "type") + " " + attribute(tag, "name"));
+    }
+  }
+  return shape;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+TEST_F(ServiceTest, IntrospectionOfTheLiveObjectsMatchesTheXml) {
+  auto documented = shape_of(read_file(TRACKER1_XML_PATH));
+  ASSERT_EQ(documented.size(), 2u);
+  auto introspect = [&](const std::string& path) {
+    auto proxy = sdbus::createProxy(*connection_, names::kBusName, path);
+    std::string xml;
+    proxy->callMethod("Introspect")
+        .onInterface("org.freedesktop.DBus.Introspectable")
+        .storeResultsTo(xml);
+    return shape_of(xml);
+  };
+  auto manager = introspect(names::kManagerPath);
+  auto container = introspect(path_of(nginx_));
+  EXPECT_EQ(manager[names::kManagerInterface], documented[names::kManagerInterface]);
+  EXPECT_EQ(container[names::kContainerInterface], documented[names::kContainerInterface]);
+  EXPECT_TRUE(manager.count("org.freedesktop.DBus.ObjectManager"));
+  EXPECT_TRUE(manager.count("org.freedesktop.DBus.Properties"));
+  EXPECT_TRUE(container.count("org.freedesktop.DBus.Properties"));
+  EXPECT_FALSE(container.count(names::kManagerInterface));
+}
+
+TEST(ServiceApiXml, EveryMemberIsDocumented) {
+  auto xml = read_file(TRACKER1_XML_PATH);
+  ASSERT_FALSE(xml.empty());
+  std::regex member("<(method|signal|property) name=\"([^\"]+)\"[^>]*>([\\s\\S]*?)</\\1>");
+  int members = 0;
+  for (std::sregex_iterator it(xml.begin(), xml.end(), member), end; it != end; ++it) {
+    ++members;
+    EXPECT_NE((*it)[3].str().find("<doc:doc>"), std::string::npos)
+        << (*it)[1] << " " << (*it)[2] << " has no <doc:doc>";
+  }
+  EXPECT_EQ(members, 5 + 3 + 4 + 19);  // methods, signals, Manager and Container properties
+  std::regex interface("<interface name=\"([^\"]+)\">\\s*<doc:doc>");
+  EXPECT_EQ(std::distance(std::sregex_iterator(xml.begin(), xml.end(), interface),
+                          std::sregex_iterator()),
+            2);
+}
+
+}  // namespace
+}  // namespace tracker::testing
