@@ -172,7 +172,8 @@ void Daemon::start_dbus() {
   dbus_ = std::make_unique<DbusService>(loop_, std::move(bus.connection), *this, options);
   service_events_ = dbus_.get();
   if (auto error = dbus_->start(); !error.empty()) {
-    log(LogLevel::warning, "dbus", "no D-Bus API: {}", error);
+    log(JournalListener::running_under_systemd() ? LogLevel::warning : LogLevel::notice, "dbus",
+        "no D-Bus API: {}", error);
     service_events_ = nullptr;
     dbus_.reset();
     return;

@@ -197,7 +197,8 @@ TEST(Enrichment, ContainerGoneBeforeEnrichmentIsQuiet) {
     EXPECT_EQ(events[1]["eventName"].asString(), "container_remove");
   }
   tracker.collect_for(500ms);
-  EXPECT_EQ(tracker.stderr_text().find("warning"), std::string::npos) << tracker.stderr_text();
+  EXPECT_EQ(tracker.stderr_text().find("warning: enrich"), std::string::npos)
+      << tracker.stderr_text();
 }
 
 }  // namespace
