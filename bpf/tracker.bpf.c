@@ -166,6 +166,20 @@ static __always_inline bool event_wanted(__u32 type)
   return tracker_config.event_mask & TRACKER_MASK(type);
 }
 
+static __always_inline int submit_cgroup_event(__u32 type, __u64 cgroup_id, const char *path)
+{
+  struct tracker_event *e = reserve_event(type);
+  if (!e)
+    return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  fill_context(&e->ctx, task, current_cgroup_id(task));
+  e->data.cgroup.cgroup_id = cgroup_id;
+  e->data.cgroup.hierarchy_id = tracked_hierarchy_id;
+  bpf_probe_read_kernel_str(e->data.cgroup.path, sizeof(e->data.cgroup.path), path);
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
 static __always_inline int on_cgroup_mkdir(struct cgroup *cgrp, const char *path)
 {
   if (BPF_CORE_READ(cgrp, root, hierarchy_id) != tracked_hierarchy_id)
@@ -181,17 +195,7 @@ static __always_inline int on_cgroup_mkdir(struct cgroup *cgrp, const char *path
   if (parent && !is_pending(parent->state))
     value = *parent; /* a sub-cgroup of a known container */
   bpf_map_update_elem(&containers, &cgroup_id, &value, BPF_ANY);
-
-  struct tracker_event *e = reserve_event(TRACKER_EVENT_CGROUP_MKDIR);
-  if (!e)
-    return 0;
-  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-  fill_context(&e->ctx, task, current_cgroup_id(task));
-  e->data.cgroup.cgroup_id = cgroup_id;
-  e->data.cgroup.hierarchy_id = tracked_hierarchy_id;
-  bpf_probe_read_kernel_str(e->data.cgroup.path, sizeof(e->data.cgroup.path), path);
-  bpf_ringbuf_submit(e, 0);
-  return 0;
+  return submit_cgroup_event(TRACKER_EVENT_CGROUP_MKDIR, cgroup_id, path);
 }
 
 static __always_inline int on_cgroup_rmdir(struct cgroup *cgrp, const char *path)
@@ -201,17 +205,7 @@ static __always_inline int on_cgroup_rmdir(struct cgroup *cgrp, const char *path
 
   __u64 cgroup_id = BPF_CORE_READ(cgrp, kn, id);
   bpf_map_delete_elem(&containers, &cgroup_id);
-
-  struct tracker_event *e = reserve_event(TRACKER_EVENT_CGROUP_RMDIR);
-  if (!e)
-    return 0;
-  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-  fill_context(&e->ctx, task, current_cgroup_id(task));
-  e->data.cgroup.cgroup_id = cgroup_id;
-  e->data.cgroup.hierarchy_id = tracked_hierarchy_id;
-  bpf_probe_read_kernel_str(e->data.cgroup.path, sizeof(e->data.cgroup.path), path);
-  bpf_ringbuf_submit(e, 0);
-  return 0;
+  return submit_cgroup_event(TRACKER_EVENT_CGROUP_RMDIR, cgroup_id, path);
 }
 
 static __always_inline int on_process_fork(struct task_struct *parent, struct task_struct *child)
