@@ -10,6 +10,7 @@
 
 #include "trackerctl/commands.h"
 #include "trackerctl/exit_codes.h"
+#include "trackerctl/polkit_agent.h"
 
 namespace tracker::ctl {
 namespace {
@@ -116,7 +117,9 @@ int run(int argc, char** argv) {
 
   try {
     // Interactive authorization only makes sense with someone at a terminal.
-    Client client(!no_ask_password && isatty(STDIN_FILENO));
+    bool interactive = !no_ask_password && isatty(STDIN_FILENO);
+    PolkitAgent agent(interactive);
+    Client client(interactive);
     Context context{client, output};
     return command(context);
   } catch (const CommandError& error) {

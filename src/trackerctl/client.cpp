@@ -2,6 +2,8 @@
 
 #include <systemd/sd-bus.h>
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "service/bus_util.h"
@@ -72,8 +74,11 @@ Client::Client(bool allow_interactive_authorization) {
     throw CommandError(kExitNotRunning, error.getName(),
                        fmt::format("Cannot connect to the system bus: {}", error.getMessage()));
   }
-  if (allow_interactive_authorization)
+  if (allow_interactive_authorization) {
     sd_bus_set_allow_interactive_authorization(raw_bus(*connection_), 1);
+    // Someone may be typing a password into a polkit agent meanwhile.
+    connection_->setMethodCallTimeout(std::chrono::seconds(90));
+  }
   manager_ = std::make_unique<ManagerProxy>(*connection_);
 }
 

@@ -271,6 +271,30 @@ TEST_F(DbusPolkitTest, AnUnprivilegedUserIsDeniedByDefault) {
   EXPECT_EQ(sh(trackerctl() + " enrichment").output, "on\n");
 }
 
+TEST_F(DbusPolkitTest, AtATerminalTheUserIsAskedForAPassword) {
+  REQUIRE_PREREQUISITE(command_succeeds("command -v script && test -x /usr/bin/pkttyagent"),
+                       "script(1) and pkttyagent");
+  // trackerctl on a terminal allows interactive authorization and starts
+  // pkttyagent for itself: polkit asks for root's password there. A wrong
+  // one is typed (again and again, whenever the prompt comes).
+  auto typed = user_->run(
+      "sh -c 'for i in $(seq 40); do sleep 0.25; echo not-the-password; done | "
+      "script -qec \"" +
+      trackerctl() + " reload\" /dev/null'");
+  EXPECT_EQ(typed.status, 4) << typed.output;
+  EXPECT_TRUE(contains(typed.output, "AUTHENTICATING FOR org.khulnasoft.tracker1.manage"));
+  EXPECT_TRUE(contains(typed.output, "Authentication is required to change how tracker runs."));
+  EXPECT_TRUE(contains(typed.output,
+                       "Access denied: Reload requires the "
+                       "org.khulnasoft.tracker1.manage authorization"));
+  // --no-ask-password: no agent, no prompt, and polkit's challenge is named.
+  auto quiet =
+      user_->run("script -qec \"" + trackerctl() + " --no-ask-password reload\" /dev/null");
+  EXPECT_EQ(quiet.status, 4) << quiet.output;
+  EXPECT_FALSE(contains(quiet.output, "AUTHENTICATING"));
+  EXPECT_TRUE(contains(quiet.output, "did not allow interactive authorization"));
+}
+
 TEST_F(DbusPolkitTest, TheBusLetsTheUserCallAndPolkitDecides) {
   // Public: the Manager's properties.
   auto version = user_->run(
