@@ -26,8 +26,9 @@ struct AuthorizerOptions {
   // How long a peer that passed the inspect check may read container properties.
   std::chrono::seconds read_grant{300};
   std::chrono::milliseconds timeout{25'000};
-  // An interactive check waits for the user to type a password.
-  std::chrono::milliseconds interactive_timeout{300'000};
+  // An interactive check waits for the user to type a password; trackerctl
+  // waits a little longer (120 s), so it gets polkit's answer, not a timeout.
+  std::chrono::milliseconds interactive_timeout{110'000};
 };
 
 // Asks polkit (org.freedesktop.PolicyKit1) whether the sender of a call may do

@@ -76,8 +76,9 @@ Client::Client(bool allow_interactive_authorization) {
   }
   if (allow_interactive_authorization) {
     sd_bus_set_allow_interactive_authorization(raw_bus(*connection_), 1);
-    // Someone may be typing a password into a polkit agent meanwhile.
-    connection_->setMethodCallTimeout(std::chrono::seconds(90));
+    // Someone may be typing a password into a polkit agent meanwhile; the
+    // daemon gives polkit 110 s (AuthorizerOptions::interactive_timeout).
+    connection_->setMethodCallTimeout(std::chrono::seconds(120));
   }
   manager_ = std::make_unique<ManagerProxy>(*connection_);
 }
