@@ -55,6 +55,9 @@ std::string DbusService::start() {
     manager_->refresh();
     connection_->requestName(options_.bus_name);
   } catch (const std::exception& error) {
+    // Nothing stays exported: a later start() begins afresh.
+    context_->containers.clear();
+    manager_.reset();
     return fmt::format("cannot own {} on the bus: {}", options_.bus_name, error.what());
   }
   started_ = true;
