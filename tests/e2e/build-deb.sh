@@ -1,0 +1,93 @@
+#!/bin/bash
+# Builds the khulnasoft-tracker .deb of this source tree and prints its path.
+#
+#   tests/e2e/build-deb.sh
+#
+# `dpkg-buildpackage -us -uc -b` runs in a scratch copy of the tree (the files
+# git tracks plus untracked ones it does not ignore, as they are in the work
+# tree) under /var/tmp, never in the tree itself: it writes its results into
+# the parent directory and its own build directory into the copy. The .deb is
+# kept in $TRACKER_DEB_CACHE/<hash of the copied files> (default
+# /var/cache/tracker-tests/deb), so a second run on the same tree content
+# builds nothing; the three newest builds are kept. DEB_BUILD_OPTIONS gets
+# nocheck (the tests run from meson, not from the package build) and
+# parallel=<cores>. The build dependencies must be installed
+# (dpkg-checkbuilddeps runs first).
+set -euo pipefail
+export LC_ALL=C
+
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cache=${TRACKER_DEB_CACHE:-/var/cache/tracker-tests/deb}
+package=khulnasoft-tracker
+
+say() { echo "build-deb: $*" >&2; }
+die() {
+	say "$@"
+	exit 1
+}
+
+[[ -f $src/debian/control ]] || die "no debian/control in $src"
+command -v dpkg-buildpackage >/dev/null || die "dpkg-buildpackage is missing (dpkg-dev)"
+command -v git >/dev/null || die "git is missing"
+
+# The files of the tree, NUL separated, sorted.
+list_files() {
+	git -C "$src" ls-files -z --cached --others --exclude-standard | sort -zu |
+		while IFS= read -r -d '' file; do
+			[[ -f $src/$file || -L $src/$file ]] && printf '%s\0' "$file"
+		done
+}
+
+files=$(mktemp)
+scratch=
+cleanup() {
+	rm -f "$files"
+	[[ -z $scratch ]] || rm -rf "$scratch"
+}
+trap cleanup EXIT
+list_files >"$files"
+[[ -s $files ]] || die "git lists no files in $src"
+hash=$( (cd "$src" && xargs -0 sha256sum -- <"$files") | sha256sum | cut -c1-16)
+dir=$cache/$hash
+
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock -w 3600 9 || die "timed out waiting for $cache/.lock"
+
+find_deb() {
+	[[ -d $dir ]] || return 0
+	find "$dir" -maxdepth 1 -name "${package}_*.deb" ! -name '*-dbgsym_*' 2>/dev/null | sort | tail -n 1
+}
+deb=$(find_deb)
+if [[ -n $deb ]]; then
+	say "cached: $deb"
+	echo "$deb"
+	exit 0
+fi
+
+scratch=$(mktemp -d /var/tmp/tracker-deb.XXXXXX)
+mkdir "$scratch/src"
+(cd "$src" && tar --null -T "$files" -cf -) | tar -C "$scratch/src" -xf -
+log=$scratch/build.log
+say "dpkg-buildpackage -us -uc -b in $scratch/src (log: $cache/$hash.log)"
+started=$SECONDS
+if ! (cd "$scratch/src" &&
+	DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" dpkg-buildpackage -us -uc -b) >"$log" 2>&1; then
+	cp "$log" "$cache/$hash.log" || true
+	tail -n 40 "$log" >&2
+	die "dpkg-buildpackage failed (log: $cache/$hash.log)"
+fi
+mkdir -p "$dir.new"
+find "$scratch" -maxdepth 1 -name '*.deb' -exec cp {} "$dir.new/" \;
+cp "$log" "$dir.new/build.log"
+rm -rf "$dir"
+mv "$dir.new" "$dir"
+deb=$(find_deb)
+[[ -n $deb ]] || die "dpkg-buildpackage made no ${package}_*.deb (see $dir/build.log)"
+say "built $(basename "$deb") in $((SECONDS - started))s"
+
+# Keep the three newest builds.
+find "$cache" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn | tail -n +4 |
+	cut -d' ' -f2- | while IFS= read -r old; do rm -rf "$old"; done
+rm -f "$cache"/*.log
+echo "$deb"
