@@ -88,7 +88,7 @@ void Enricher::add_endpoint(EndpointConfig config) {
                                                options_.queue_per_endpoint, results_);
   log(LogLevel::debug, "enrich", "{} socket {}", to_string(endpoint.config.runtime),
       endpoint.config.socket);
-  if (endpoint.config.configured && !is_socket(endpoint.config.socket)) {
+  if (!is_socket(endpoint.config.socket)) {
     endpoint.up = false;
     endpoint.next_ping_ns = now_ns() + kPingInterval;
     warn_once(
@@ -96,6 +96,9 @@ void Enricher::add_endpoint(EndpointConfig config) {
         endpoint.config.socket + ": " +
             (access(endpoint.config.socket.c_str(), F_OK) == 0 ? "not a socket"
                                                                : "No such file or directory"));
+  } else {
+    // Learn whether it answers, for ListRuntimes; lookups are tried meanwhile.
+    endpoint.probing = endpoint.ping_in_flight = endpoint.pool->ping(options_.timeout);
   }
   endpoints_.push_back(std::move(endpoint));
 }
@@ -238,6 +241,7 @@ void Enricher::on_result(LookupDone& done) {
     case LookupStatus::found:
       if (!endpoint.up) log(LogLevel::info, "enrich", "{} answers again", endpoint.config.socket);
       endpoint.up = true;
+      endpoint.answered = true;
       endpoint.warned.clear();
       endpoint.last_error.clear();
       ++endpoint.found;
@@ -253,10 +257,12 @@ void Enricher::on_result(LookupDone& done) {
       break;
     case LookupStatus::bad_reply:
       endpoint.up = true;
+      endpoint.answered = true;
       warn_once(endpoint, done.result.status, done.result.error);
       break;
     case LookupStatus::not_found:
       endpoint.up = true;
+      endpoint.answered = true;
       break;
   }
   if (pending.outstanding > 0) return;
@@ -304,13 +310,21 @@ void Enricher::schedule_retry(Pending& pending) {
 void Enricher::on_ping(LookupDone& done) {
   Endpoint& endpoint = endpoints_[done.endpoint];
   endpoint.ping_in_flight = false;
+  bool probe = std::exchange(endpoint.probing, false);
   if (done.result.status != LookupStatus::found) {
+    if (endpoint.last_error.empty())
+      warn_once(endpoint, LookupStatus::unavailable, endpoint.config.socket + ": not answering");
+    if (probe) return;  // lookups will tell whether it is down
+    endpoint.up = false;
     endpoint.next_ping_ns = now_ns() + kPingInterval;
     return;
   }
-  log(LogLevel::info, "enrich", "{} at {} answers again", to_string(endpoint.config.runtime),
-      endpoint.config.socket);
+  if (!endpoint.up || !endpoint.answered)
+    log(endpoint.answered ? LogLevel::info : LogLevel::debug, "enrich", "{} at {} answers{}",
+        to_string(endpoint.config.runtime), endpoint.config.socket,
+        endpoint.answered ? " again" : "");
   endpoint.up = true;
+  endpoint.answered = true;
   endpoint.last_error.clear();
   for (auto& [id, pending] : pending_)
     if (pending.waiting_for.erase(done.endpoint) && pending.outstanding == 0)
@@ -346,8 +360,8 @@ std::vector<EndpointStatus> Enricher::endpoints() const {
   std::vector<EndpointStatus> result;
   for (auto& endpoint : endpoints_)
     result.push_back({endpoint.config.runtime, endpoint.config.socket, endpoint.config.configured,
-                      endpoint.up && endpoint.last_error.empty(), endpoint.last_error,
-                      endpoint.lookups, endpoint.found});
+                      endpoint.up && endpoint.answered, endpoint.last_error, endpoint.lookups,
+                      endpoint.found});
   return result;
 }
 

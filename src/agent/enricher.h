@@ -65,8 +65,10 @@ class Enricher : public ContainerObserver {
   struct Endpoint {
     EndpointConfig config;
     std::unique_ptr<LookupPool> pool;
-    bool up = true;  // until a lookup says otherwise
+    bool up = true;         // lookups are tried; false: pinged until it answers
+    bool answered = false;  // it has answered at least once
     bool ping_in_flight = false;
+    bool probing = false;  // the first ping, made when the endpoint is added
     std::int64_t next_ping_ns = 0;
     std::string last_error;
     std::string warned;  // the last problem logged, so each is logged once

@@ -39,7 +39,7 @@ ApiReply api_get(const std::string& socket_path, const std::string& target,
   }
   if (reply.code == 404)
     result.status = LookupStatus::not_found;
-  else if (reply.code >= 500 && reply.code <= 599)
+  else if (reply.code == 503)  // the daemon says it cannot serve now: ask again when it can
     result.status = LookupStatus::unavailable;
   else
     result.status = LookupStatus::bad_reply;

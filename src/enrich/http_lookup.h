@@ -19,7 +19,8 @@ struct ApiReply {
 };
 
 // GET from a Docker-style API on a unix socket within the deadline: HTTP 200 is
-// found, 404 not_found, 5xx and connection trouble unavailable, the rest bad_reply.
+// found, 404 not_found, 503 and connection trouble unavailable, the rest (other 5xx
+// included: the runtime answered, it failed on this container) bad_reply.
 ApiReply api_get(const std::string& socket_path, const std::string& target,
                  const Deadline& deadline);
 

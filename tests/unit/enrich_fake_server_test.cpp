@@ -127,13 +127,22 @@ TEST(EnrichFakeServer, NotFound) {
   EXPECT_NE(result.error.find("No such object"), std::string::npos) << result.error;
 }
 
-TEST(EnrichFakeServer, ServerErrorIsUnavailable) {
-  FakeServer server(reply_with(http_response(500, R"({"message": "daemon is shutting down"})")));
+// A 500 is the runtime failing on this container: it answered, so it is not down.
+TEST(EnrichFakeServer, ServerErrorIsBadReply) {
+  FakeServer server(reply_with(http_response(500, R"({"message": "boom"})")));
+  auto client = make_docker_client(server.path());
+  auto [result, took] = timed_inspect(*client, kId);
+  EXPECT_EQ(result.status, LookupStatus::bad_reply);
+  EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
+  EXPECT_NE(result.error.find("HTTP 500: boom"), std::string::npos) << result.error;
+}
+
+TEST(EnrichFakeServer, ServiceUnavailableIsUnavailable) {
+  FakeServer server(reply_with(http_response(503, R"({"message": "daemon is shutting down"})")));
   auto client = make_docker_client(server.path());
   auto [result, took] = timed_inspect(*client, kId);
   EXPECT_EQ(result.status, LookupStatus::unavailable);
-  EXPECT_NE(result.error.find(server.path()), std::string::npos) << result.error;
-  EXPECT_NE(result.error.find("HTTP 500: daemon is shutting down"), std::string::npos)
+  EXPECT_NE(result.error.find("HTTP 503: daemon is shutting down"), std::string::npos)
       << result.error;
 }
 
