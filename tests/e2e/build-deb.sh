@@ -9,9 +9,9 @@
 # the parent directory and its own build directory into the copy. The .deb is
 # kept in $TRACKER_DEB_CACHE/<hash of the copied files> (default
 # /var/cache/tracker-tests/deb), so a second run on the same tree content
-# builds nothing; the three newest builds are kept. DEB_BUILD_OPTIONS gets
-# nocheck (the tests run from meson, not from the package build) and
-# parallel=<cores>. The build dependencies must be installed
+# builds nothing; the three newest builds are kept. DEB_BUILD_OPTIONS is
+# $TRACKER_DEB_BUILD_OPTIONS (default nocheck: the tests run from meson, not
+# from the package build; the .deb is the same either way) and parallel=<cores>. The build dependencies must be installed
 # (dpkg-checkbuilddeps runs first).
 set -euo pipefail
 export LC_ALL=C
@@ -72,7 +72,7 @@ log=$scratch/build.log
 say "dpkg-buildpackage -us -uc -b in $scratch/src (log: $cache/$hash.log)"
 started=$SECONDS
 if ! (cd "$scratch/src" &&
-	DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" dpkg-buildpackage -us -uc -b) >"$log" 2>&1; then
+	DEB_BUILD_OPTIONS="${TRACKER_DEB_BUILD_OPTIONS-nocheck} parallel=$(nproc)" dpkg-buildpackage -us -uc -b) >"$log" 2>&1; then
 	cp "$log" "$cache/$hash.log" || true
 	tail -n 40 "$log" >&2
 	die "dpkg-buildpackage failed (log: $cache/$hash.log)"

@@ -121,6 +121,7 @@ else
 	cp "$tracker_bin" "$context/build/src/tracker/tracker"
 fi
 cp "$e2e_source_root/systemd/tracker.conf" "$context/systemd/"
+previous=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
 start=$SECONDS
 docker build --network none -f "$e2e_source_root/Containerfile" -t "$image" "$context" \
 	>"$work/build.log" 2>&1 || {
@@ -128,6 +129,10 @@ docker build --network none -f "$e2e_source_root/Containerfile" -t "$image" "$co
 	fail "docker build --network none -f Containerfile failed"
 }
 note "built $image (docker build --network none, classic builder) in $((SECONDS - start))s"
+# The image this test built last time, now untagged, goes (unless in use).
+if [[ -n $previous && $previous != $(docker image inspect -f '{{.Id}}' "$image") ]]; then
+	docker rmi "$previous" >/dev/null 2>&1 || true
+fi
 
 if [[ $engine == podman ]]; then
 	want=$(docker image inspect -f '{{.Id}}' "$image")
@@ -138,6 +143,7 @@ if [[ $engine == podman ]]; then
 			cat "$work/pull.log" >&2
 			fail "podman pull docker-daemon:$image failed"
 		}
+		[[ -z $have ]] || "${podman[@]}" rmi "$have" >/dev/null 2>&1 || true
 		note "copied $image from Docker's store to Podman's in $((SECONDS - start))s"
 	fi
 fi
