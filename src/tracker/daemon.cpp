@@ -151,7 +151,8 @@ int Daemon::run() {
   sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
   probes_->consume();
   out_->flush();
-  return out_->broken() && options_.output_path.empty() ? 0 : (out_->broken() ? kFailureExit : 0);
+  // A reader of stdout that went away is a normal end; a file we cannot write is not.
+  return out_->broken() && !options_.output_path.empty() ? kFailureExit : 0;
 }
 
 void Daemon::start_dbus() {
@@ -232,7 +233,9 @@ void Daemon::update_status() {
 
 void Daemon::apply(const Options& options) {
   std::string error;
+  // An output file is reopened on every reload, so log rotation needs no copytruncate.
   if (options.output != options_.output || options.output_path != options_.output_path ||
+      !options.output_path.empty() ||
       options.scope.has_container_filter() != options_.scope.has_container_filter() ||
       options.containers != options_.containers) {
     if (!open_output(options, error)) log(LogLevel::error, "output", "cannot open {}", error);
