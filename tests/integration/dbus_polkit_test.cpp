@@ -28,25 +28,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kBusPolicy = "/etc/dbus-1/system.d/org.khulnasoft.Tracker1.conf";
-const std::string kActions = "/usr/share/polkit-1/actions/org.khulnasoft.tracker1.policy";
-const std::string kRule = "/etc/polkit-1/rules.d/10-tracker-itest.rules";
-
 std::string env_or(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
   return value ? value : fallback;
 }
 
-std::string source_file(const std::string& relative) {
-  return env_or("TRACKER_SOURCE_ROOT", ".") + "/" + relative;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+const std::string kBusPolicy = "/etc/dbus-1/system.d/org.khulnasoft.Tracker1.conf";
+const std::string kActions = "/usr/share/polkit-1/actions/org.khulnasoft.tracker1.policy";
+const std::string kRule = "/etc/polkit-1/rules.d/10-tracker-itest.rules";
 
 // stdout and stderr together, and the exit status.
 CommandResult sh(const std::string& command) {
@@ -60,39 +49,6 @@ CommandResult sh(const std::string& command) {
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
-
-bool system_bus_answers() {
-  return command_succeeds(
-      "timeout 5 dbus-send --system --print-reply --dest=org.freedesktop.DBus "
-      "/org/freedesktop/DBus org.freedesktop.DBus.GetId");
-}
-
-void reload_bus_config() {
-  sh("dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus "
-     "org.freedesktop.DBus.ReloadConfig");
-}
-
-// A file put in place for the test; whatever was there before comes back.
-class InstalledFile {
- public:
-  InstalledFile(std::string path, const std::string& content) : path_(std::move(path)) {
-    if (fs::exists(path_)) backup_ = read_file(path_);
-    fs::create_directories(fs::path(path_).parent_path());
-    std::ofstream(path_) << content;
-  }
-  ~InstalledFile() {
-    if (backup_)
-      std::ofstream(path_) << *backup_;
-    else
-      fs::remove(path_);
-  }
-  InstalledFile(const InstalledFile&) = delete;
-  InstalledFile& operator=(const InstalledFile&) = delete;
-
- private:
-  std::string path_;
-  std::optional<std::string> backup_;
-};
 
 // A user and a group made for the test, removed after it.
 class TestUser {
@@ -178,7 +134,7 @@ class TestServer {
 }
 
 std::string trackerctl() {
-  return env_or("TRACKERCTL_BIN", "trackerctl");
+  return trackerctl_binary();
 }
 
 class DbusPolkitTest : public ::testing::Test {

@@ -10,7 +10,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 namespace tracker::testing {
 
@@ -40,6 +43,59 @@ bool command_succeeds(const std::string& shell_command) {
 std::string tracker_binary() {
   const char* path = std::getenv("TRACKER_BIN");
   return path ? path : "tracker";
+}
+
+std::string trackerctl_binary() {
+  const char* path = std::getenv("TRACKERCTL_BIN");
+  return path ? path : "trackerctl";
+}
+
+std::string source_file(const std::string& relative) {
+  const char* root = std::getenv("TRACKER_SOURCE_ROOT");
+  return std::string(root ? root : ".") + "/" + relative;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+bool system_bus_answers() {
+  return command_succeeds(
+      "timeout 5 dbus-send --system --print-reply --dest=org.freedesktop.DBus "
+      "/org/freedesktop/DBus org.freedesktop.DBus.GetId");
+}
+
+void reload_bus_config() {
+  run("dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus "
+      "org.freedesktop.DBus.ReloadConfig");
+}
+
+InstalledFile::InstalledFile(std::string path, const std::string& content)
+    : path_(std::move(path)) {
+  namespace fs = std::filesystem;
+  if (fs::exists(path_)) backup_ = read_file(path_);
+  fs::create_directories(fs::path(path_).parent_path());
+  std::ofstream(path_) << content;
+}
+
+InstalledFile::~InstalledFile() {
+  if (backup_)
+    std::ofstream(path_) << *backup_;
+  else
+    std::filesystem::remove(path_);
+}
+
+InstalledBusPolicy::InstalledBusPolicy()
+    : file_("/etc/dbus-1/system.d/org.khulnasoft.Tracker1.conf",
+            read_file(source_file("dbus/org.khulnasoft.Tracker1.conf"))) {
+  reload_bus_config();
+}
+
+InstalledBusPolicy::~InstalledBusPolicy() {
+  reload_bus_config();
 }
 
 std::string random_hex_id(std::size_t length) {
@@ -124,7 +180,8 @@ void TrackerProcess::pump(std::chrono::milliseconds timeout) {
   while ((n = read(stderr_fd_, buffer, sizeof(buffer))) > 0) stderr_.append(buffer, n);
   while ((n = recv(notify_fd_, buffer, sizeof(buffer) - 1, 0)) > 0) {
     buffer[n] = '\0';
-    if (std::string(buffer).find("READY=1") != std::string::npos) ready_ = true;
+    notifications_.emplace_back(buffer);
+    if (notifications_.back().find("READY=1") != std::string::npos) ready_ = true;
   }
 }
 
@@ -150,6 +207,17 @@ std::optional<Json::Value> TrackerProcess::wait_for(
     for (; checked < events_.size(); ++checked)
       if (match(events_[checked])) return events_[checked];
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    pump(50ms);
+  }
+}
+
+bool TrackerProcess::wait_notification(const std::string& text, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::size_t checked = 0;
+  while (true) {
+    for (; checked < notifications_.size(); ++checked)
+      if (notifications_[checked].find(text) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     pump(50ms);
   }
 }

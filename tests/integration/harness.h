@@ -32,6 +32,34 @@ CommandResult run(const std::string& shell_command);
 bool command_succeeds(const std::string& shell_command);
 
 std::string tracker_binary();
+std::string trackerctl_binary();
+std::string source_file(const std::string& relative);  // in the source tree
+std::string read_file(const std::string& path);
+bool system_bus_answers();
+void reload_bus_config();
+
+// A file put in place for a test; whatever was there before comes back.
+class InstalledFile {
+ public:
+  InstalledFile(std::string path, const std::string& content);
+  ~InstalledFile();
+  InstalledFile(const InstalledFile&) = delete;
+  InstalledFile& operator=(const InstalledFile&) = delete;
+
+ private:
+  std::string path_;
+  std::optional<std::string> backup_;
+};
+
+// The project's bus policy, installed so tracker may own its name on the system bus.
+class InstalledBusPolicy {
+ public:
+  InstalledBusPolicy();
+  ~InstalledBusPolicy();
+
+ private:
+  InstalledFile file_;
+};
 std::string random_hex_id(std::size_t length = 64);
 std::string unified_mount();  // the tracked v2 hierarchy here, e.g. /sys/fs/cgroup/unified
 
@@ -54,6 +82,10 @@ class TrackerProcess {
   const std::vector<Json::Value>& events() const { return events_; }
   const std::vector<std::string>& bad_lines() const { return bad_lines_; }
   std::string stderr_text();
+  // Every sd_notify message received so far ("READY=1\nSTATUS=…").
+  const std::vector<std::string>& notifications() const { return notifications_; }
+  bool wait_notification(const std::string& text, std::chrono::milliseconds timeout = 10s);
+  pid_t pid() const { return pid_; }
   // SIGTERM, then the exit status.
   int stop();
 
@@ -69,6 +101,7 @@ class TrackerProcess {
   std::string stderr_;
   std::vector<Json::Value> events_;
   std::vector<std::string> bad_lines_;
+  std::vector<std::string> notifications_;
   bool ready_ = false;
 };
 

@@ -1,0 +1,264 @@
+// The real daemon as a service: on the system bus with the project's bus
+// policy, driven by trackerctl, busctl and gdbus; its sd_notify protocol; and
+// reloads from drop-ins.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include "harness.h"
+
+namespace tracker::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string test_image() {
+  const char* image = std::getenv("TRACKER_TEST_IMAGE");
+  return image ? image : "localhost/tracker-test/busybox:latest";
+}
+
+const std::string kLimits = " --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 ";
+const std::string kPodman = "podman --runtime runc --cgroup-manager cgroupfs ";
+const std::string kBusctl = "busctl --system ";
+const std::string kManager =
+    "org.khulnasoft.Tracker1 /org/khulnasoft/Tracker1 org.khulnasoft.Tracker1.Manager ";
+
+class Cleanup {
+ public:
+  ~Cleanup() {
+    for (auto it = commands_.rbegin(); it != commands_.rend(); ++it) run(*it);
+  }
+  void add(std::string command) { commands_.push_back(std::move(command)); }
+
+ private:
+  std::vector<std::string> commands_;
+};
+
+// A config file of the test's own, with its drop-in directory next to it.
+class TempConfig {
+ public:
+  TempConfig() {
+    char pattern[] = "/tmp/tracker-config-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    file_ = dir_ + "/tracker.conf";
+    std::ofstream(file_) << "[Output]\nFormat=json\n";
+    fs::create_directories(file_ + ".d");
+  }
+  ~TempConfig() { fs::remove_all(dir_); }
+  const std::string& file() const { return file_; }
+  void drop_in(const std::string& name, const std::string& text) {
+    std::ofstream(file_ + ".d/" + name) << text;
+  }
+  void remove_drop_in(const std::string& name) { fs::remove(file_ + ".d/" + name); }
+
+ private:
+  std::string dir_;
+  std::string file_;
+};
+
+std::string manager_property(const std::string& name) {
+  return run(kBusctl + "get-property " + kManager + name).output;
+}
+
+class DaemonServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    REQUIRE_PREREQUISITE(geteuid() == 0, "root");
+    REQUIRE_PREREQUISITE(system_bus_answers(), "the system bus (tests/fixtures/runtimes.sh start)");
+    REQUIRE_PREREQUISITE(fs::exists(source_file("dbus/org.khulnasoft.Tracker1.conf")),
+                         "the bus policy (TRACKER_SOURCE_ROOT)");
+    REQUIRE_PREREQUISITE(command_succeeds(trackerctl_binary() + " --help"), "trackerctl");
+    policy_ = std::make_unique<InstalledBusPolicy>();
+  }
+  void TearDown() override { policy_.reset(); }
+
+  std::unique_ptr<TrackerProcess> start(std::vector<std::string> args,
+                                        std::vector<std::string> env = {}) {
+    auto tracker = std::make_unique<TrackerProcess>(std::move(args), std::move(env));
+    if (!tracker->wait_ready()) return nullptr;
+    // The bus name is owned before READY=1.
+    if (!command_succeeds(kBusctl + "status org.khulnasoft.Tracker1")) return nullptr;
+    return tracker;
+  }
+
+  std::unique_ptr<InstalledBusPolicy> policy_;
+};
+
+// trackerctl lists a docker, a podman and a containerd container with name and image.
+TEST_F(DaemonServiceTest, TrackerctlListsContainersOfEveryRuntime) {
+  REQUIRE_PREREQUISITE(command_succeeds("docker image inspect " + test_image()), "docker");
+  REQUIRE_PREREQUISITE(command_succeeds(kPodman + "image exists " + test_image()), "podman");
+  REQUIRE_PREREQUISITE(command_succeeds("ctr -n tracker-test image check name==" + test_image() +
+                                        " | grep -q complete"),
+                       "containerd");
+  Cleanup cleanup;
+  std::string suffix = random_hex_id(8);
+  auto docker = run("docker run -d --network none --runtime runc" + kLimits + "--name svc-d-" +
+                    suffix + " " + test_image());
+  ASSERT_EQ(docker.status, 0);
+  cleanup.add("docker rm -f " + docker.output);
+  auto podman = run(kPodman + "run -d --network none" + kLimits + "--name svc-p-" + suffix + " " +
+                    test_image());
+  ASSERT_EQ(podman.status, 0);
+  cleanup.add(kPodman + "rm -f -t 0 " + podman.output);
+  std::string ctr_id = "svc-c-" + suffix;
+  ASSERT_TRUE(
+      command_succeeds("ctr -n tracker-test run -d --null-io " + test_image() + " " + ctr_id));
+  cleanup.add("ctr -n tracker-test tasks rm -f " + ctr_id + "; ctr -n tracker-test containers rm " +
+              ctr_id);
+
+  auto tracker = start({"--containers", "--output", "json", "--events", "container_create"});
+  ASSERT_TRUE(tracker) << "tracker did not get ready on the system bus";
+
+  auto listed = run(trackerctl_binary() + " containers --no-pager --no-legend");
+  ASSERT_EQ(listed.status, 0) << listed.output;
+  for (const std::string& name : {"svc-d-" + suffix, "svc-p-" + suffix}) {
+    std::regex row(docker.output.substr(0, 0) + ".*" + name + ".*" + test_image());
+    EXPECT_TRUE(std::regex_search(listed.output, row)) << name << " not listed:\n" << listed.output;
+  }
+  EXPECT_NE(listed.output.find(ctr_id.substr(0, 12)), std::string::npos) << listed.output;
+
+  auto shown =
+      run(trackerctl_binary() + " container " + docker.output.substr(0, 10) + " --no-pager");
+  ASSERT_EQ(shown.status, 0) << shown.output;
+  for (const std::string& field : {docker.output, "svc-d-" + suffix, test_image(),
+                                   std::string("docker"), std::string("sha256:")})
+    EXPECT_NE(shown.output.find(field), std::string::npos) << field << " not in:\n" << shown.output;
+
+  // The ObjectManager lists the same containers.
+  auto objects = run(kBusctl +
+                     "call org.khulnasoft.Tracker1 /org/khulnasoft/Tracker1 "
+                     "org.freedesktop.DBus.ObjectManager GetManagedObjects --json=short");
+  ASSERT_EQ(objects.status, 0);
+  for (const std::string& id : {docker.output, podman.output, ctr_id})
+    EXPECT_NE(objects.output.find(id), std::string::npos) << id << " not in GetManagedObjects";
+  EXPECT_GE(std::stoi(manager_property("ContainerCount").substr(2)), 3);
+}
+
+// trackerctl monitor --json and gdbus monitor both see a real docker run and rm.
+TEST_F(DaemonServiceTest, MonitorsSeeContainersComeAndGo) {
+  REQUIRE_PREREQUISITE(command_succeeds("docker image inspect " + test_image()), "docker");
+  REQUIRE_PREREQUISITE(command_succeeds("command -v gdbus"), "gdbus (libglib2.0-bin)");
+  auto tracker = start({"--containers", "--output", "json", "--events", "container_create"});
+  ASSERT_TRUE(tracker);
+  char pattern[] = "/tmp/tracker-monitor-XXXXXX";
+  std::string dir = mkdtemp(pattern);
+  Cleanup cleanup;
+  cleanup.add("rm -rf " + dir);
+  auto monitor = run(trackerctl_binary() + " monitor --json > " + dir + "/ctl.json 2>&1 & echo $!");
+  cleanup.add("kill " + monitor.output);
+  auto gdbus = run("gdbus monitor --system --dest org.khulnasoft.Tracker1 > " + dir +
+                   "/gdbus.txt 2>&1 & echo $!");
+  cleanup.add("kill " + gdbus.output);
+  usleep(700'000);
+
+  auto docker = run("docker run -d --network none --runtime runc" + kLimits + test_image());
+  ASSERT_EQ(docker.status, 0);
+  ASSERT_TRUE(tracker->wait_for(is_event("container_create", docker.output), 10s));
+  usleep(300'000);
+  ASSERT_TRUE(command_succeeds("docker rm -f " + docker.output));
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until &&
+         read_file(dir + "/gdbus.txt").find("ContainerRemoved") == std::string::npos)
+    usleep(100'000);
+  usleep(300'000);
+
+  std::string ctl = read_file(dir + "/ctl.json");
+  std::string bus = read_file(dir + "/gdbus.txt");
+  int added = 0, removed = 0;
+  std::istringstream lines(ctl);
+  for (std::string line; std::getline(lines, line);) {
+    Json::Value value;
+    Json::CharReaderBuilder builder;
+    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+    if (!reader->parse(line.data(), line.data() + line.size(), &value, nullptr) ||
+        !value.isObject() || value.get("id", "").asString() != docker.output)
+      continue;
+    std::string event = value.get("event", "").asString();
+    added += event == "added";
+    removed += event == "removed";
+  }
+  EXPECT_EQ(added, 1) << ctl;
+  EXPECT_EQ(removed, 1) << ctl;
+  EXPECT_NE(bus.find("ContainerAdded ('" + docker.output), std::string::npos) << bus;
+  EXPECT_NE(bus.find("ContainerRemoved ('" + docker.output), std::string::npos) << bus;
+}
+
+// SIGHUP and Reload() re-read the drop-ins: enrichment follows them, and a bad
+// value leaves the previous configuration in force.
+TEST_F(DaemonServiceTest, ReloadAppliesDropIns) {
+  TempConfig config;
+  auto tracker = start({"--config", config.file(), "--output", "json"});
+  ASSERT_TRUE(tracker);
+  EXPECT_EQ(manager_property("EnrichmentEnabled"), "b false");
+
+  config.drop_in("50-enrich.conf", "[Enrichment]\nEnabled=yes\n");
+  kill(tracker->pid(), SIGHUP);
+  ASSERT_TRUE(tracker->wait_notification("RELOADING=1"));
+  auto until = std::chrono::steady_clock::now() + 5s;
+  while (manager_property("EnrichmentEnabled") != "b true" &&
+         std::chrono::steady_clock::now() < until)
+    usleep(50'000);
+  EXPECT_EQ(manager_property("EnrichmentEnabled"), "b true");
+
+  config.drop_in("60-bad.conf", "[Enrichment]\nTimeout=soon\n");
+  auto refused = run("(" + kBusctl + "call " + kManager + "Reload 2>&1)");
+  EXPECT_NE(refused.status, 0);
+  EXPECT_NE(refused.output.find("60-bad.conf:2"), std::string::npos) << refused.output;
+  EXPECT_EQ(manager_property("EnrichmentEnabled"), "b true");
+
+  config.remove_drop_in("60-bad.conf");
+  config.drop_in("50-enrich.conf", "[Enrichment]\nEnabled=no\n");
+  ASSERT_TRUE(command_succeeds(kBusctl + "call " + kManager + "Reload"));
+  EXPECT_EQ(manager_property("EnrichmentEnabled"), "b false");
+  EXPECT_EQ(kill(tracker->pid(), 0), 0) << "tracker must keep running through reloads";
+}
+
+// READY=1 after the scan and the bus name, STATUS= lines, WATCHDOG=1 pings
+// at half the interval, STOPPING=1 on the way out.
+TEST_F(DaemonServiceTest, NotifyProtocol) {
+  auto tracker = start({"--output", "json"}, {"WATCHDOG_USEC=400000"});
+  ASSERT_TRUE(tracker);
+  auto has = [&](const std::string& text) {
+    for (auto& n : tracker->notifications())
+      if (n.find(text) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("STATUS=Watching "));
+  tracker->collect_for(1200ms);
+  int pings = 0;
+  for (auto& n : tracker->notifications()) pings += n.find("WATCHDOG=1") != std::string::npos;
+  EXPECT_GE(pings, 4) << "WATCHDOG=1 every 200 ms expected";
+  EXPECT_EQ(tracker->stop(), 0);
+  EXPECT_TRUE(has("STOPPING=1"));
+}
+
+// What busctl introspects on the live daemon is what the XML documents.
+TEST_F(DaemonServiceTest, IntrospectionMatchesTheXml) {
+  auto tracker = start({"--output", "json"});
+  ASSERT_TRUE(tracker);
+  auto live = run(kBusctl +
+                  "introspect org.khulnasoft.Tracker1 /org/khulnasoft/Tracker1 "
+                  "org.khulnasoft.Tracker1.Manager --no-legend");
+  ASSERT_EQ(live.status, 0);
+  std::string xml = read_file(source_file("dbus/org.khulnasoft.Tracker1.xml"));
+  std::set<std::string> documented, served;
+  std::regex member("<(method|signal|property) name=\"([A-Za-z]+)\"");
+  auto manager = xml.substr(xml.find("org.khulnasoft.Tracker1.Manager"));
+  manager = manager.substr(0, manager.find("</interface>"));
+  for (std::sregex_iterator it(manager.begin(), manager.end(), member), end; it != end; ++it)
+    documented.insert((*it)[2]);
+  std::istringstream lines(live.output);
+  for (std::string line; std::getline(lines, line);)
+    if (line.starts_with(".")) served.insert(line.substr(1, line.find(' ') - 1));
+  EXPECT_EQ(served, documented);
+}
+
+}  // namespace
+}  // namespace tracker::testing
