@@ -1,0 +1,76 @@
+// The daemon as the D-Bus service and its listeners see it.
+#include <algorithm>
+
+#include "agent/snapshot.h"
+#include "tracker/daemon.h"
+#include "tracker_config.h"
+
+namespace tracker {
+
+std::vector<ContainerSnapshot> Daemon::containers() const {
+  std::vector<ContainerSnapshot> result;
+  pipeline_->registry().for_each([&](const std::shared_ptr<ContainerRecord>& c) {
+    if (c->listeners_told) result.push_back(snapshot_of(*c));
+  });
+  std::sort(result.begin(), result.end(),
+            [](const ContainerSnapshot& a, const ContainerSnapshot& b) { return a.id < b.id; });
+  return result;
+}
+
+std::optional<ContainerSnapshot> Daemon::container(const std::string& id) const {
+  auto record = pipeline_->registry().find_by_id(id);
+  if (!record || !record->listeners_told) return std::nullopt;
+  return snapshot_of(*record);
+}
+
+ServiceBackend::FindResult Daemon::find(const std::string& text) const {
+  if (text.empty()) return {};
+  auto exact = pipeline_->registry().find_by_id(text);
+  if (exact && exact->listeners_told) return {FindStatus::found, exact->id()};
+  std::vector<std::string> by_prefix, by_name;
+  pipeline_->registry().for_each([&](const std::shared_ptr<ContainerRecord>& c) {
+    if (!c->listeners_told) return;
+    if (c->id().starts_with(text)) by_prefix.push_back(c->id());
+    if (c->info.name == text) by_name.push_back(c->id());
+  });
+  if (by_name.size() == 1) return {FindStatus::found, by_name.front()};
+  if (by_name.size() > 1) return {FindStatus::ambiguous, {}};
+  if (by_prefix.size() == 1) return {FindStatus::found, by_prefix.front()};
+  if (by_prefix.size() > 1) return {FindStatus::ambiguous, {}};
+  return {};
+}
+
+std::vector<RuntimeSnapshot> Daemon::runtimes() const {
+  std::vector<RuntimeSnapshot> result;
+  for (auto& endpoint : enricher_->endpoints())
+    result.push_back({std::string(to_string(endpoint.runtime)), endpoint.socket,
+                      endpoint.configured, endpoint.up, endpoint.last_error, endpoint.lookups,
+                      endpoint.found});
+  return result;
+}
+
+bool Daemon::enrichment_enabled() const {
+  return enricher_->enabled();
+}
+
+std::uint64_t Daemon::events_lost() const {
+  return probes_ ? probes_->events_lost() : 0;
+}
+
+std::string Daemon::version() const {
+  return TRACKER_VERSION;
+}
+
+void Daemon::container_ready(const std::shared_ptr<ContainerRecord>& container) {
+  if (service_events_) service_events_->container_added(snapshot_of(*container));
+}
+
+void Daemon::container_updated(const std::shared_ptr<ContainerRecord>& container) {
+  if (service_events_) service_events_->container_changed(snapshot_of(*container));
+}
+
+void Daemon::container_gone(const std::shared_ptr<ContainerRecord>& container) {
+  if (service_events_) service_events_->container_removed(snapshot_of(*container));
+}
+
+}  // namespace tracker
