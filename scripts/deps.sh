@@ -1,8 +1,14 @@
 #!/bin/bash
-# Install tracker's Debian packages, as listed in scripts/packages.txt.
+# Install tracker's Debian packages.
 #
-#   scripts/deps.sh build   the "# build" group: enough to build tracker
-#   scripts/deps.sh all     the "# build" and "# test" groups
+#   scripts/deps.sh build   the Build-Depends of debian/control: enough to build
+#                           tracker, run its unit tests and build its package
+#   scripts/deps.sh all     those, and the "# test" group of scripts/packages.txt
+#                           that the integration and packaging suites need
+#
+# debian/control is the one list of build packages; `apt-get build-dep` reads
+# it (build profiles, version constraints and debhelper-compat included) and
+# dpkg-checkbuilddeps tells whether anything is missing.
 #
 # Idempotent and quiet: when every package is installed it only says so; it runs
 # `apt-get update` only when something is missing. Services that packages would
@@ -11,6 +17,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+control="$root/debian/control"
 list="$here/packages.txt"
 
 die() {
@@ -29,42 +37,62 @@ build | all) want=$1 ;;
 *) usage ;;
 esac
 
+[[ -r $control ]] || die "cannot read $control"
 [[ -r $list ]] || die "cannot read $list"
 
-packages=()
+# The unmet Build-Depends (build-essential included), one word each; every
+# one of them when dpkg-dev, which checks them, is missing itself.
+unmet_build_deps() {
+	if ! command -v dpkg-checkbuilddeps >/dev/null; then
+		echo "dpkg-dev"
+		return
+	fi
+	local out
+	if out=$(cd "$root" && dpkg-checkbuilddeps "$control" 2>&1); then
+		return
+	fi
+	[[ $out == *"Unmet build dependencies:"* ]] || die "dpkg-checkbuilddeps: $out"
+	echo "${out#*Unmet build dependencies: }"
+}
+
+test_packages=()
 group=
 while IFS= read -r line || [[ -n $line ]]; do
-	if [[ $line =~ ^#[[:space:]]*(build|test)[[:space:]]*$ ]]; then
+	if [[ $line =~ ^#[[:space:]]*(test)[[:space:]]*$ ]]; then
 		group=${BASH_REMATCH[1]}
 		continue
 	fi
 	line=${line%%#*}
 	read -r name _ <<<"$line" || true
 	[[ -n ${name:-} ]] || continue
-	[[ -n $group ]] || die "$list: package '$name' comes before any '# build' or '# test' line"
-	if [[ $want == all || $group == build ]]; then
-		packages+=("$name")
-	fi
+	[[ -n $group ]] || die "$list: package '$name' comes before the '# test' line"
+	test_packages+=("$name")
 done <"$list"
+((${#test_packages[@]} > 0)) || die "$list lists no test packages"
 
-((${#packages[@]} > 0)) || die "$list lists no packages for '$want'"
+unmet=$(unmet_build_deps)
+missing_tests=()
+if [[ $want == all ]]; then
+	for pkg in "${test_packages[@]}"; do
+		status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+		[[ $status == installed ]] || missing_tests+=("$pkg")
+	done
+fi
 
-missing=()
-for pkg in "${packages[@]}"; do
-	status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
-	[[ $status == installed ]] || missing+=("$pkg")
-done
-
-if ((${#missing[@]} == 0)); then
-	echo "deps: all ${#packages[@]} '$want' packages are installed"
+if [[ -z $unmet ]] && ((${#missing_tests[@]} == 0)); then
+	if [[ $want == all ]]; then
+		echo "deps: the Build-Depends of debian/control and all ${#test_packages[@]} test packages are installed"
+	else
+		echo "deps: the Build-Depends of debian/control are installed"
+	fi
 	exit 0
 fi
 
 if ((EUID != 0)); then
-	die "missing packages: ${missing[*]}; run as root (sudo $0 $want) to install them"
+	die "missing packages: ${unmet:+Build-Depends: $unmet; }${missing_tests[*]:+test: ${missing_tests[*]}; }run as root (sudo $0 $want) to install them"
 fi
 
-echo "deps: installing ${missing[*]}"
+echo "deps: installing${unmet:+ Build-Depends ($unmet)}${missing_tests[*]:+ test packages (${missing_tests[*]})}"
 
 # Keep maintainer scripts from starting services (dockerd, containerd, dbus):
 # the fixtures start them with the right flags and stop what they started.
@@ -89,15 +117,20 @@ if ! apt-get "${apt_opts[@]}" update >"$log" 2>&1; then
 	tail -n 40 "$log" >&2
 	die "apt-get update failed"
 fi
-if ! apt-get "${apt_opts[@]}" install "${missing[@]}" >>"$log" 2>&1; then
+if [[ -n $unmet ]] && ! apt-get "${apt_opts[@]}" build-dep "$root" >>"$log" 2>&1; then
+	tail -n 60 "$log" >&2
+	die "apt-get build-dep failed"
+fi
+if ((${#missing_tests[@]} > 0)) &&
+	! apt-get "${apt_opts[@]}" install "${missing_tests[@]}" >>"$log" 2>&1; then
 	tail -n 60 "$log" >&2
 	die "apt-get install failed"
 fi
 
-still=()
-for pkg in "${missing[@]}"; do
+still=$(unmet_build_deps)
+[[ -z $still ]] || die "Build-Depends still unmet after apt-get build-dep: $still"
+for pkg in "${missing_tests[@]}"; do
 	status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
-	[[ $status == installed ]] || still+=("$pkg")
+	[[ $status == installed ]] || die "still not installed after apt-get: $pkg"
 done
-((${#still[@]} == 0)) || die "still not installed after apt-get: ${still[*]}"
-echo "deps: installed ${#missing[@]} package(s)"
+echo "deps: done"
