@@ -7,13 +7,17 @@
 # git tracks plus untracked ones it does not ignore, as they are in the work
 # tree) under /var/tmp, never in the tree itself: it writes its results into
 # the parent directory and its own build directory into the copy. The .deb is
-# kept in $TRACKER_DEB_CACHE/<hash of the copied files> (default
-# /var/cache/tracker-tests/deb), so a second run on the same tree content
-# builds nothing; the three newest builds are kept. DEB_BUILD_OPTIONS is
-# $TRACKER_DEB_BUILD_OPTIONS (default nocheck: the tests run from meson, not
-# from the package build; the .deb is the same either way) and parallel=<cores>. The build dependencies must be installed
-# (dpkg-checkbuilddeps runs first).
+# kept in $TRACKER_DEB_CACHE/<hash> (default /var/cache/tracker-tests/deb),
+# the hash being that of the files that make the package (all but tests/,
+# .ci/, scripts/, the Containerfile and the top-level *.md), so a second run
+# on the same sources builds nothing; the three newest builds are kept.
+# DEB_BUILD_OPTIONS is $TRACKER_DEB_BUILD_OPTIONS (default nocheck: the tests
+# run from meson, not from the package build, and the .deb is the same either
+# way) plus parallel=<cores>. dpkg-buildpackage checks the Build-Depends.
 set -euo pipefail
+# One compound command: bash reads it whole before it runs, so editing this
+# file does not derail a build in progress.
+{
 export LC_ALL=C
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -40,6 +44,7 @@ list_files() {
 
 files=$(mktemp)
 scratch=
+# shellcheck disable=SC2317 # the EXIT trap
 cleanup() {
 	rm -f "$files"
 	[[ -z $scratch ]] || rm -rf "$scratch"
@@ -47,7 +52,11 @@ cleanup() {
 trap cleanup EXIT
 list_files >"$files"
 [[ -s $files ]] || die "git lists no files in $src"
-hash=$( (cd "$src" && xargs -0 sha256sum -- <"$files") | sha256sum | cut -c1-16)
+# What the package is made of: the tests, CI and documentation of the tree
+# are copied and built, but change nothing installed, so editing them keeps
+# the cached .deb (the packaging suite builds the package every time anyway).
+hash=$( (cd "$src" && tr '\0' '\n' <"$files" | grep -Ev '^(tests/|\.ci/|scripts/|Containerfile$|[^/]*\.md$)' |
+	tr '\n' '\0' | xargs -0 sha256sum --) | sha256sum | cut -c1-16)
 dir=$cache/$hash
 
 mkdir -p "$cache"
@@ -91,3 +100,5 @@ find "$cache" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn | ta
 	cut -d' ' -f2- | while IFS= read -r old; do rm -rf "$old"; done
 rm -f "$cache"/*.log
 echo "$deb"
+exit 0
+}

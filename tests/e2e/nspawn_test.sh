@@ -217,7 +217,11 @@ find_leader() {
 }
 wait_until 30 "the machine's init" find_leader || fail "no init in the machine after 30s"
 # The manager answers on its private socket once it is up; then wait for boot.
-manager_answers() { [[ $(in_machine systemctl is-system-running 2>/dev/null || true) =~ ^[a-z-]+$ ]]; }
+# ("offline" is what systemctl says when it cannot connect yet.)
+manager_answers() {
+	in_machine test -S /run/systemd/private &&
+		[[ $(in_machine systemctl is-system-running 2>/dev/null || true) =~ ^(initializing|starting|running|degraded|maintenance|stopping)$ ]]
+}
 wait_until 60 "the machine's manager" manager_answers || fail "the machine's systemd does not answer after 60s"
 state=$(in_machine timeout 90 systemctl is-system-running --wait 2>&1) || true
 case $state in
