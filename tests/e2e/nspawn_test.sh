@@ -78,6 +78,8 @@ cleanup() {
 		echo "---- last lines of the machine's console ----" >&2
 		tail -n 40 "$work/console.log" >&2 || true
 	fi
+	# nspawn removes this itself, unless it was killed.
+	rmdir "/run/systemd/nspawn/propagate/$machine" 2>/dev/null || true
 	for dir in "${cgroup_dirs[@]}"; do
 		# Depth first: nspawn's payload/ and the machine's own cgroups, all empty now.
 		find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
@@ -182,6 +184,8 @@ if [[ ! -d /run/systemd/system ]]; then
 	[[ -z $v2_mount ]] || cgroup_dirs+=("$v2_mount$(own_cgroup v2)/$machine")
 	[[ -z $named_mount ]] || cgroup_dirs+=("$named_mount$(own_cgroup name=systemd)/$machine")
 	cgroup_dirs=("${cgroup_dirs[@]//\/\//\/}")
+	# nspawn removes this itself, unless it was killed.
+	rmdir "/run/systemd/nspawn/propagate/$machine" 2>/dev/null || true
 	for dir in "${cgroup_dirs[@]}"; do mkdir "$dir"; done
 fi
 
@@ -196,6 +200,8 @@ nspawn_flags=(
 )
 note "booting: systemd-nspawn ${nspawn_flags[*]}"
 (
+	# nspawn removes this itself, unless it was killed.
+	rmdir "/run/systemd/nspawn/propagate/$machine" 2>/dev/null || true
 	for dir in "${cgroup_dirs[@]}"; do echo "$BASHPID" >"$dir/cgroup.procs"; done
 	exec 7<&-
 	exec systemd-nspawn "${nspawn_flags[@]}"
