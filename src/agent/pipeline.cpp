@@ -102,10 +102,11 @@ void Pipeline::set_container_state(const ContainerRecord& container) {
   for (auto sub : container.sub_cgroups) state_map_->set(sub, state, container.cgroup_id);
 }
 
-void Pipeline::mark_started(ContainerRecord& container) {
-  if (container.started || container.origin != ContainerOrigin::created) return;
-  container.started = true;
-  set_container_state(container);
+void Pipeline::mark_started(const std::shared_ptr<ContainerRecord>& container) {
+  if (container->started || container->origin != ContainerOrigin::created) return;
+  container->started = true;
+  set_container_state(*container);
+  updated(container);
 }
 
 void Pipeline::on_cgroup_mkdir(const tracker_event& event) {
@@ -130,13 +131,13 @@ void Pipeline::on_cgroup_mkdir(const tracker_event& event) {
     started_in_kernel = value && value->state == TRACKER_CGROUP_PENDING_STARTED;
   }
   auto& container = *added.container;
-  if (started_in_kernel && container.origin == ContainerOrigin::created) container.started = true;
+  if (added.new_container && started_in_kernel && container.origin == ContainerOrigin::created)
+    container.started = true;
   if (state_map_) state_map_->set(data.cgroup_id, kernel_state(container), container.cgroup_id);
-  if (added.new_container) {
+  if (added.new_container)
     announce(added.container, EventType::container_create, event.ctx, timestamp);
-  } else if (started_in_kernel) {
-    set_container_state(container);
-  }
+  else if (started_in_kernel)
+    mark_started(added.container);
 }
 
 void Pipeline::on_cgroup_rmdir(const tracker_event& event) {
@@ -153,7 +154,7 @@ void Pipeline::on_process_event(const tracker_event& raw) {
   auto container = registry_.find_by_cgroup(raw.ctx.cgroup_id);
   if (container && raw.type == TRACKER_EVENT_PROCESS_EXEC && !container->started &&
       ((raw.flags & TRACKER_FLAG_CONTAINER_STARTED) || raw.ctx.mnt_ns != host_mnt_ns_))
-    mark_started(*container);
+    mark_started(container);
 
   if (!options_.events.contains(*type) || !options_.scope.matches_task(container.get())) return;
   Event event;

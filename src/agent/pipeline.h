@@ -60,7 +60,7 @@ class Pipeline : public KernelEventSink {
   void set_state_map(CgroupStateMap* map, std::uint32_t host_mnt_ns);
   void add_observer(ContainerObserver* observer) { observers_.push_back(observer); }
   void add_listener(ContainerListener* listener) { listeners_.push_back(listener); }
-  // A later enrichment answer changed what is known of `container`.
+  // What is known of `container` changed (a later enrichment answer, its start).
   void updated(const std::shared_ptr<ContainerRecord>& container);
   void set_options(PipelineOptions options) { options_ = std::move(options); }
   void set_printer(Printer& printer) { printer_ = &printer; }
@@ -85,7 +85,7 @@ class Pipeline : public KernelEventSink {
   void on_cgroup_mkdir(const tracker_event& event);
   void on_cgroup_rmdir(const tracker_event& event);
   void on_process_event(const tracker_event& event);
-  void mark_started(ContainerRecord& container);
+  void mark_started(const std::shared_ptr<ContainerRecord>& container);
   void set_container_state(const ContainerRecord& container);
   tracker_container_state kernel_state(const ContainerRecord& container) const;
   void announce(const std::shared_ptr<ContainerRecord>& container, EventType type,

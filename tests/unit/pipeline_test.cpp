@@ -360,6 +360,34 @@ TEST_P(PipelineStartTest, CreatedContainerStartsOnItsFirstExecInANewMountNamespa
   EXPECT_EQ(h.map.root(101), 100u);
 }
 
+// Listeners (D-Bus, journal) hear of a start: the Started property follows it.
+class RecordingListener : public ContainerListener {
+ public:
+  void container_ready(const std::shared_ptr<ContainerRecord>& c) override {
+    calls.push_back("ready " + c->id().substr(0, 4));
+  }
+  void container_updated(const std::shared_ptr<ContainerRecord>& c) override {
+    calls.push_back(std::string("updated ") + (c->started ? "started" : "created"));
+  }
+  void container_gone(const std::shared_ptr<ContainerRecord>& c) override {
+    calls.push_back("gone " + c->id().substr(0, 4));
+  }
+  std::vector<std::string> calls;
+};
+
+TEST(PipelineListeners, StartIsAnUpdateBetweenReadyAndGone) {
+  Harness h;
+  RecordingListener listener;
+  h.pipeline.add_listener(&listener);
+  h.mkdir(100, "/docker/" + kIdA);
+  h.send(exec_event(100, 500, kContainerMntNs));
+  h.send(exec_event(100, 501, kContainerMntNs));
+  h.rmdir(100, "/docker/" + kIdA);
+  EXPECT_EQ(listener.calls,
+            (std::vector<std::string>{"ready " + kIdA.substr(0, 4), "updated started",
+                                      "gone " + kIdA.substr(0, 4)}));
+}
+
 TEST_P(PipelineStartTest, ExistingContainerNeverStarts) {
   const auto& row = GetParam();
   Harness h;
