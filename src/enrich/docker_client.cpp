@@ -1,4 +1,9 @@
 // Docker's Engine API and Podman's libpod API, both HTTP+JSON on a unix socket.
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
 #include "enrich/docker_json.h"
 #include "enrich/http_lookup.h"
 #include "enrich/image_ref.h"
@@ -6,6 +11,48 @@
 
 namespace tracker {
 namespace {
+
+// What an image inspect says is kept this long per image id: a burst of
+// containers of one image (a scale-up, churn, start-up with many existing
+// containers) then costs one image inspect, not one each. Short, because an
+// image gains repo digests when it is pushed or pulled again.
+constexpr auto kImageFactsTtl = std::chrono::seconds(10);
+constexpr std::size_t kImageFactsLimit = 256;
+
+// Image id → its repo digests, shared by the client's worker threads. Only
+// answers are kept: a failed image inspect is asked again next time.
+class ImageFactsCache {
+ public:
+  std::optional<std::vector<std::string>> find(const std::string& image_id) {
+    std::lock_guard lock(mutex_);
+    auto entry = entries_.find(image_id);
+    if (entry == entries_.end()) return std::nullopt;
+    if (Clock::now() >= entry->second.expires) {
+      entries_.erase(entry);
+      return std::nullopt;
+    }
+    return entry->second.repo_digests;
+  }
+
+  void store(const std::string& image_id, std::vector<std::string> repo_digests) {
+    std::lock_guard lock(mutex_);
+    auto now = Clock::now();
+    if (entries_.size() >= kImageFactsLimit) {
+      std::erase_if(entries_, [&](const auto& entry) { return now >= entry.second.expires; });
+      if (entries_.size() >= kImageFactsLimit) entries_.clear();
+    }
+    entries_[image_id] = {std::move(repo_digests), now + kImageFactsTtl};
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Entry {
+    std::vector<std::string> repo_digests;
+    Clock::time_point expires;
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+};
 
 class DockerApiClient final : public RuntimeClient {
  public:
@@ -51,12 +98,17 @@ class DockerApiClient final : public RuntimeClient {
 
   void add_image_digest(ContainerInfo& info, const Deadline& budget) {
     if (!is_safe_path_segment(info.image_id)) return;
-    auto reply = api_get(socket_path_, prefix() + "/images/" + info.image_id + "/json", budget);
-    if (reply.status != LookupStatus::found) return;
-    std::string error;
-    auto image = parse_image_inspect(reply.body, error);
-    if (!image) return;
-    auto digest = pick_repo_digest(image->repo_digests, info.image);
+    auto repo_digests = image_facts_.find(info.image_id);
+    if (!repo_digests) {
+      auto reply = api_get(socket_path_, prefix() + "/images/" + info.image_id + "/json", budget);
+      if (reply.status != LookupStatus::found) return;
+      std::string error;
+      auto image = parse_image_inspect(reply.body, error);
+      if (!image) return;
+      image_facts_.store(info.image_id, image->repo_digests);
+      repo_digests = std::move(image->repo_digests);
+    }
+    auto digest = pick_repo_digest(*repo_digests, info.image);
     if (!digest.empty()) info.image_digest = std::move(digest);
   }
 
@@ -70,6 +122,7 @@ class DockerApiClient final : public RuntimeClient {
 
   const std::string socket_path_;
   const Runtime runtime_;
+  ImageFactsCache image_facts_;
 };
 
 }  // namespace

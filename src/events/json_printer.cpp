@@ -90,6 +90,10 @@ class JsonPrinter : public Printer {
     }
     s += "]}";
     out_.end_line();
+    // A container's arrival or departure goes out at once rather than with the
+    // next batch: readers wait for these lines (they are few), while process
+    // events stay batched.
+    if (lifecycle) out_.flush();
   }
 
  private:

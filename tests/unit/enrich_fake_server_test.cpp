@@ -288,6 +288,36 @@ TEST(EnrichFakeServer, ImageFailureStillFindsTheContainer) {
   EXPECT_EQ(result.info.image_digest, "");
 }
 
+TEST(EnrichFakeServer, ImageFactsAreAskedOncePerImage) {
+  FakeServer server(docker_api);
+  auto client = make_docker_client(server.path());
+  for (int i = 0; i < 3; ++i) {
+    auto [result, took] = timed_inspect(*client, kId);
+    ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+    EXPECT_EQ(result.info.image_digest, kDigest);
+  }
+  const std::string container = "GET /containers/" + kId + "/json HTTP/1.1";
+  EXPECT_EQ(server.requests(),
+            (std::vector<std::string>{container, "GET /images/" + kImageId + "/json HTTP/1.1",
+                                      container, container}));
+}
+
+TEST(EnrichFakeServer, FailedImageInspectIsAskedAgain) {
+  std::atomic<int> image_requests{0};
+  FakeServer server([&](int fd, const std::string& line, const std::atomic<bool>& stopping) {
+    if (line.starts_with("GET /images/") && image_requests++ == 0)
+      send_all(fd, http_response(500, R"({"message": "boom"})"));
+    else
+      docker_api(fd, line, stopping);
+  });
+  auto client = make_docker_client(server.path());
+  auto [first, took1] = timed_inspect(*client, kId);
+  EXPECT_EQ(first.info.image_digest, "");
+  auto [second, took2] = timed_inspect(*client, kId);
+  EXPECT_EQ(second.info.image_digest, kDigest);
+  EXPECT_EQ(image_requests, 2);
+}
+
 TEST(EnrichFakeServer, UnsafeIdsAreNeverSent) {
   FakeServer server(docker_api);
   auto client = make_docker_client(server.path());

@@ -504,6 +504,22 @@ TEST(OutputStream, PrintedEventWaitsForFlush) {
   EXPECT_EQ(lines.size(), 1u);
 }
 
+// Lifecycle lines are what readers wait for: they are written at once, with
+// whatever complete lines were buffered before them.
+TEST(OutputStream, LifecycleLinesAreWrittenAtOnce) {
+  Pipe pipe;
+  OutputStream out(pipe.write_fd());
+  auto printer = make_printer({OutputFormat::json}, out);
+  printer->print(event_of(EventType::sched_process_exec));
+  for (auto type :
+       {EventType::container_create, EventType::existing_container, EventType::container_remove}) {
+    printer->print(event_of(type, bare_container()));
+    auto lines = lines_of(pipe.read_available());
+    ASSERT_FALSE(lines.empty()) << event_name(type);
+    EXPECT_EQ(parse_line(lines.back())["eventName"].asString(), event_name(type));
+  }
+}
+
 TEST(OutputStream, IncompleteLineIsNotWrittenByFlush) {
   Pipe pipe;
   OutputStream out(pipe.write_fd());
