@@ -8,11 +8,10 @@
 #include "enrich/containerd_content.grpc.pb.h"
 #include "enrich/containerd_images.grpc.pb.h"
 #include "enrich/containerd_namespaces.grpc.pb.h"
+#include "enrich/containerd_reply.h"
 #include "enrich/containerd_tasks.grpc.pb.h"
-#include "enrich/cri_info.h"
 #include "enrich/grpc_util.h"
 #include "enrich/oci_manifest.h"
-#include "enrich/pod_labels.h"
 #include "enrich/runtime_client.h"
 
 namespace tracker {
@@ -29,19 +28,6 @@ constexpr auto kNamespaceCacheTtl = std::chrono::seconds(5);
 constexpr auto kNamespaceRefreshAfter = std::chrono::seconds(1);
 // Manifests and indexes are a few KiB; anything bigger is not read.
 constexpr std::int64_t kMaxManifestBytes = 1024 * 1024;
-
-std::int64_t timestamp_ns(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() <= 0) return 0;
-  return ts.seconds() * 1'000'000'000 + ts.nanos();
-}
-
-std::string first_label(const StringMap& labels, std::initializer_list<const char*> keys) {
-  for (const char* key : keys) {
-    auto it = labels.find(key);
-    if (it != labels.end() && !it->second.empty()) return it->second;
-  }
-  return {};
-}
 
 class ContainerdClient final : public RuntimeClient {
  public:
@@ -90,7 +76,7 @@ class ContainerdClient final : public RuntimeClient {
   bool ping(std::chrono::milliseconds deadline) override {
     namespaces::ListNamespacesRequest request;
     namespaces::ListNamespacesResponse response;
-    auto context = make_context(Deadline(deadline));
+    auto context = make_ping_context(Deadline(deadline));
     return namespaces_->List(context.get(), request, &response).ok();
   }
 
@@ -152,18 +138,7 @@ class ContainerdClient final : public RuntimeClient {
 
   void fill(ContainerInfo& info, const containers::Container& container, const std::string& ns,
             const Deadline& budget) {
-    info.runtime = Runtime::containerd;
-    info.id = container.id();
-    info.image = container.image();
-    info.labels = StringMap(container.labels().begin(), container.labels().end());
-    info.created_ns = timestamp_ns(container.created_at());
-    StringMap annotations;
-    if (container.has_spec()) annotations = parse_oci_spec_annotations(container.spec().value());
-    info.pod = pod_from_labels(info.labels, annotations);
-    info.name = first_label(info.labels, {"nerdctl/name", "io.kubernetes.container.name"});
-    if (info.name.empty())
-      info.name = first_label(annotations, {"io.kubernetes.cri.container-name"});
-    if (info.name.empty() && info.pod.sandbox) info.name = info.pod.name;
+    info = container_from_containerd(container);
     add_image(info, ns, budget);
     add_pid(info, ns, budget);
   }
@@ -224,10 +199,7 @@ class ContainerdClient final : public RuntimeClient {
     tasks::GetResponse response;
     auto context = make_context(budget, ns);
     if (!tasks_->Get(context.get(), request, &response).ok()) return;
-    const auto& process = response.process();
-    if (process.status() == containerd::v1::types::STOPPED) return;
-    if (process.pid() > 0 && process.pid() <= static_cast<std::uint32_t>(INT32_MAX))
-      info.init_pid = static_cast<std::int32_t>(process.pid());
+    if (auto pid = task_init_pid(response)) info.init_pid = pid;
   }
 
   const std::string socket_path_;

@@ -1,40 +1,13 @@
 // The Kubernetes CRI (runtime.v1): CRI-O, and containerd's CRI plugin.
-#include "enrich/cri_info.h"
+#include "enrich/cri_reply.h"
 #include "enrich/cri_runtime_v1.grpc.pb.h"
 #include "enrich/grpc_util.h"
-#include "enrich/image_ref.h"
-#include "enrich/pod_labels.h"
 #include "enrich/runtime_client.h"
 
 namespace tracker {
 namespace {
 
 namespace cri = runtime::v1;
-
-template <typename Map>
-StringMap to_map(const Map& map) {
-  return StringMap(map.begin(), map.end());
-}
-
-std::string info_json(const google::protobuf::Map<std::string, std::string>& info) {
-  auto it = info.find("info");
-  return it == info.end() ? std::string() : it->second;
-}
-
-void merge_missing(StringMap& into, const StringMap& from) {
-  for (const auto& [key, value] : from) into.emplace(key, value);
-}
-
-// The first candidate that names a repository, else the first at all.
-std::string pick_image_name(std::initializer_list<std::string_view> candidates) {
-  std::string_view fallback;
-  for (auto candidate : candidates) {
-    if (candidate.empty()) continue;
-    if (!is_image_id(candidate)) return std::string(candidate);
-    if (fallback.empty()) fallback = candidate;
-  }
-  return std::string(fallback);
-}
 
 class CriClient final : public RuntimeClient {
  public:
@@ -81,7 +54,8 @@ class CriClient final : public RuntimeClient {
   bool ping(std::chrono::milliseconds deadline) override {
     cri::VersionRequest request;
     cri::VersionResponse response;
-    return runtime_service_->Version(make_context(Deadline(deadline)).get(), request, &response)
+    return runtime_service_
+        ->Version(make_ping_context(Deadline(deadline)).get(), request, &response)
         .ok();
   }
 
@@ -96,54 +70,17 @@ class CriClient final : public RuntimeClient {
 
   void fill_container(ContainerInfo& info, const cri::ContainerStatusResponse& response,
                       const Deadline& budget) {
-    const auto& status = response.status();
-    auto verbose = parse_cri_verbose_info(info_json(response.info()));
-    info.runtime = runtime_;
-    info.id = status.id();
-    info.name = status.metadata().name();
-    info.labels = to_map(status.labels());
-    info.created_ns = status.created_at();
-    info.started_ns = status.started_at();
-    info.init_pid = verbose.pid;
-    auto annotations = to_map(status.annotations());
-    merge_missing(annotations, verbose.spec_annotations);
-    info.pod = pod_from_labels(info.labels, annotations);
-    if (info.pod.name.empty() && !verbose.sandbox_id.empty())
-      add_pod_of(info, verbose.sandbox_id, budget);
-
-    // The kubelet creates containers from image ids; prefer what names a repository.
-    info.image = pick_image_name(
-        {status.image().user_specified_image(), status.image().image(), verbose.config_image});
-    info.image_digest = digest_of_reference(status.image_ref());
-    if (is_image_id(status.image_ref())) info.image_id = normalize_image_id(status.image_ref());
-    if (!status.image_id().empty()) info.image_id = normalize_image_id(status.image_id());
-    auto image_key = !status.image_ref().empty() ? status.image_ref() : info.image;
-    add_image(info, image_key, budget);
+    auto facts = container_from_cri(response, runtime_);
+    if (!facts.sandbox_id.empty()) add_pod_of(facts.info, facts.sandbox_id, budget);
+    add_image(facts.info, facts.image_key, budget);
+    info = std::move(facts.info);
   }
 
   void fill_sandbox(ContainerInfo& info, const cri::PodSandboxStatusResponse& response,
                     const Deadline& budget) {
-    const auto& status = response.status();
-    auto verbose = parse_cri_verbose_info(info_json(response.info()));
-    info.runtime = runtime_;
-    info.id = status.id();
-    info.name = status.metadata().name();
-    info.labels = to_map(status.labels());
-    info.created_ns = status.created_at();
-    info.init_pid = verbose.pid;
-    auto annotations = to_map(status.annotations());
-    merge_missing(annotations, verbose.spec_annotations);
-    info.pod = pod_from_labels(info.labels, annotations);
-    set_pod_metadata(info.pod, status.metadata());
-    info.pod.sandbox = true;
-    info.image = verbose.sandbox_image;
-    add_image(info, info.image, budget);
-  }
-
-  static void set_pod_metadata(PodInfo& pod, const cri::PodSandboxMetadata& metadata) {
-    if (!metadata.name().empty()) pod.name = metadata.name();
-    if (!metadata.namespace_().empty()) pod.namespace_name = metadata.namespace_();
-    if (!metadata.uid().empty()) pod.uid = metadata.uid();
+    auto facts = sandbox_from_cri(response, runtime_);
+    add_image(facts.info, facts.image_key, budget);
+    info = std::move(facts.info);
   }
 
   // A container without kubelet labels: its sandbox knows the pod.
@@ -159,14 +96,7 @@ class CriClient final : public RuntimeClient {
     request.mutable_image()->set_image(image_key);
     cri::ImageStatusResponse response;
     auto status = image_service_->ImageStatus(make_context(budget).get(), request, &response);
-    if (!status.ok() || !response.has_image()) return;
-    const auto& image = response.image();
-    if (!image.id().empty()) info.image_id = normalize_image_id(image.id());
-    if ((info.image.empty() || is_image_id(info.image)) && !image.repo_tags().empty())
-      info.image = image.repo_tags(0);
-    std::vector<std::string> repo_digests(image.repo_digests().begin(), image.repo_digests().end());
-    auto digest = pick_repo_digest(repo_digests, info.image);
-    if (!digest.empty()) info.image_digest = std::move(digest);
+    if (status.ok()) add_image_status(info, response);
   }
 
   const std::string socket_path_;

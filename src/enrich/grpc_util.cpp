@@ -55,10 +55,11 @@ std::shared_ptr<grpc::Channel> make_unix_channel(const std::string& socket_path)
   args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
   args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
   // The first retry comes soon and none waits long, so a runtime that comes
-  // back is noticed. (The "min" backoff is also the connect timeout.)
+  // back is noticed within a second. (The "min" backoff is also the connect
+  // timeout: plenty for a unix socket.)
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 2000);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 1000);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   args.SetMaxReceiveMessageSize(kMaxGrpcReplyBytes);
   return grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(), args);
 }
@@ -69,6 +70,12 @@ std::unique_ptr<grpc::ClientContext> make_context(const Deadline& deadline,
   context->set_deadline(deadline.system_time());
   if (!containerd_namespace.empty())
     context->AddMetadata("containerd-namespace", containerd_namespace);
+  return context;
+}
+
+std::unique_ptr<grpc::ClientContext> make_ping_context(const Deadline& deadline) {
+  auto context = make_context(deadline);
+  context->set_wait_for_ready(true);
   return context;
 }
 

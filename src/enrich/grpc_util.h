@@ -24,6 +24,12 @@ std::shared_ptr<grpc::Channel> make_unix_channel(const std::string& socket_path)
 std::unique_ptr<grpc::ClientContext> make_context(const Deadline& deadline,
                                                   const std::string& containerd_namespace = {});
 
+// A context for a ping, which waits for the connection until the deadline.
+// A call that fails fast on a channel in backoff leaves no thread polling its
+// reconnection (the synchronous API polls only during calls), and gRPC then
+// notices a runtime that came back only on its 5-second backup poll.
+std::unique_ptr<grpc::ClientContext> make_ping_context(const Deadline& deadline);
+
 // NOT_FOUND → not_found; UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED and
 // UNIMPLEMENTED (service not enabled) → unavailable; the rest → bad_reply.
 LookupStatus lookup_status_of(const grpc::Status& status);
