@@ -65,6 +65,7 @@ flock -w 3600 9 || die "timed out waiting for $cache/.lock"
 
 find_deb() {
 	[[ -d $dir ]] || return 0
+	compgen -G "$dir/${package}_*.changes" >/dev/null || return 0
 	find "$dir" -maxdepth 1 -name "${package}_*.deb" ! -name '*-dbgsym_*' 2>/dev/null | sort | tail -n 1
 }
 deb=$(find_deb)
@@ -87,7 +88,8 @@ if ! (cd "$scratch/src" &&
 	die "dpkg-buildpackage failed (log: $cache/$hash.log)"
 fi
 mkdir -p "$dir.new"
-find "$scratch" -maxdepth 1 -name '*.deb' -exec cp {} "$dir.new/" \;
+find "$scratch" -maxdepth 1 \( -name '*.deb' -o -name '*.changes' -o -name '*.buildinfo' \) \
+	-exec cp {} "$dir.new/" \;
 cp "$log" "$dir.new/build.log"
 rm -rf "$dir"
 mv "$dir.new" "$dir"

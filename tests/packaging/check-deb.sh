@@ -13,8 +13,10 @@
 # Needs root (it installs the package) and the Build-Depends plus lintian
 # (scripts/deps.sh all). Without them it skips (exit 77), or fails under
 # CI=true. It refuses to run while khulnasoft-tracker is installed, since it
-# would remove it. KEEP=1 keeps the scratch directory; BUILT=DIR takes the
-# .deb and .changes from DIR instead of building them.
+# would remove it. KEEP=1 keeps the scratch directory. The package is the one
+# tests/e2e/build-deb.sh builds and caches for the nspawn test (so a CI run
+# builds it once); BUILT=DIR takes the .deb and .changes from DIR instead,
+# and BUILT=fresh builds it here from a scratch copy of the tree.
 #
 #   sudo tests/packaging/check-deb.sh [SOURCE_DIR]
 set -euo pipefail
@@ -94,7 +96,11 @@ else
 fi
 
 start=$(date +%s)
-if [[ -n ${BUILT:-} ]]; then
+if [[ -z ${BUILT:-} ]]; then
+	built_deb=$("$source_dir/tests/e2e/build-deb.sh") || die "tests/e2e/build-deb.sh failed"
+	BUILT=$(dirname "$built_deb")
+fi
+if [[ $BUILT != fresh ]]; then
 	# A package built before, e.g. by a run with KEEP=1: lint and install only.
 	say "using the package in $BUILT"
 	cp "$BUILT"/*.deb "$BUILT"/*.changes "$BUILT"/*.buildinfo "$scratch/"
