@@ -36,24 +36,35 @@ std::string pick_image_name(std::initializer_list<std::string_view> candidates) 
   return std::string(fallback);
 }
 
-}  // namespace
-
-CriContainerFacts container_from_cri(const runtime::v1::ContainerStatusResponse& response,
-                                     Runtime runtime) {
+// What containers and sandboxes have alike: id, name, labels, creation, pid
+// and the pod their labels and annotations name.
+template <typename Response>
+CriContainerFacts common_facts(const Response& response, Runtime runtime, CriVerboseInfo& verbose) {
   CriContainerFacts facts;
   auto& info = facts.info;
   const auto& status = response.status();
-  auto verbose = parse_cri_verbose_info(info_json(response.info()));
+  verbose = parse_cri_verbose_info(info_json(response.info()));
   info.runtime = runtime;
   info.id = status.id();
   info.name = status.metadata().name();
   info.labels = to_map(status.labels());
   info.created_ns = status.created_at();
-  info.started_ns = status.started_at();
   info.init_pid = verbose.pid;
   auto annotations = to_map(status.annotations());
   merge_missing(annotations, verbose.spec_annotations);
   info.pod = pod_from_labels(info.labels, annotations);
+  return facts;
+}
+
+}  // namespace
+
+CriContainerFacts container_from_cri(const runtime::v1::ContainerStatusResponse& response,
+                                     Runtime runtime) {
+  CriVerboseInfo verbose;
+  auto facts = common_facts(response, runtime, verbose);
+  auto& info = facts.info;
+  const auto& status = response.status();
+  info.started_ns = status.started_at();
   if (info.pod.name.empty()) facts.sandbox_id = verbose.sandbox_id;
 
   // The kubelet creates containers from image ids; prefer what names a repository.
@@ -68,20 +79,10 @@ CriContainerFacts container_from_cri(const runtime::v1::ContainerStatusResponse&
 
 CriContainerFacts sandbox_from_cri(const runtime::v1::PodSandboxStatusResponse& response,
                                    Runtime runtime) {
-  CriContainerFacts facts;
+  CriVerboseInfo verbose;
+  auto facts = common_facts(response, runtime, verbose);
   auto& info = facts.info;
-  const auto& status = response.status();
-  auto verbose = parse_cri_verbose_info(info_json(response.info()));
-  info.runtime = runtime;
-  info.id = status.id();
-  info.name = status.metadata().name();
-  info.labels = to_map(status.labels());
-  info.created_ns = status.created_at();
-  info.init_pid = verbose.pid;
-  auto annotations = to_map(status.annotations());
-  merge_missing(annotations, verbose.spec_annotations);
-  info.pod = pod_from_labels(info.labels, annotations);
-  set_pod_metadata(info.pod, status.metadata());
+  set_pod_metadata(info.pod, response.status().metadata());
   info.pod.sandbox = true;
   info.image = verbose.sandbox_image;
   facts.image_key = info.image;

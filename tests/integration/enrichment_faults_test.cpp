@@ -60,21 +60,6 @@ std::int64_t epoch_ns() {
       .count();
 }
 
-// Runs what a test set up, in reverse order, however the test ends.
-class Cleanup {
- public:
-  ~Cleanup() {
-    for (auto it = actions_.rbegin(); it != actions_.rend(); ++it) (*it)();
-  }
-  void add(std::function<void()> action) { actions_.push_back(std::move(action)); }
-  void add(std::string command) {
-    actions_.push_back([command = std::move(command)] { run(command); });
-  }
-
- private:
-  std::vector<std::function<void()>> actions_;
-};
-
 // The enrichment warnings in tracker's stderr ("tracker: warning: enrich: …")
 // that contain `needle`. Other topics (D-Bus, kernel) are not these tests' business.
 std::vector<std::string> enrich_warnings(const std::string& stderr_text,
@@ -86,37 +71,6 @@ std::vector<std::string> enrich_warnings(const std::string& stderr_text,
       found.push_back(line);
   return found;
 }
-
-// A container cgroup of a runtime that has never heard of it: tracker sees a
-// container_create and asks the runtime.
-class SyntheticContainer {
- public:
-  // `form`: "docker/{id}" or "libpod_parent/libpod-{id}".
-  SyntheticContainer(const std::string& form, std::string id) : id_(std::move(id)) {
-    std::string relative = form;
-    relative.replace(relative.find("{id}"), 4, id_);
-    path_ = unified_mount() + "/" + relative;
-    std::error_code ec;
-    created_ = fs::create_directories(path_, ec);
-  }
-  ~SyntheticContainer() { remove(); }
-  SyntheticContainer(const SyntheticContainer&) = delete;
-  SyntheticContainer& operator=(const SyntheticContainer&) = delete;
-
-  bool created() const { return created_; }
-  const std::string& id() const { return id_; }
-  void remove() {
-    if (!created_) return;
-    std::error_code ignored;
-    fs::remove(path_, ignored);
-    created_ = false;
-  }
-
- private:
-  std::string id_;
-  std::string path_;
-  bool created_ = false;
-};
 
 // A process of the test's own (posix_spawn), stopped by its PID only.
 class ChildProcess {

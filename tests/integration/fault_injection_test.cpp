@@ -93,21 +93,6 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
   return true;
 }
 
-// Runs what a test set up, in reverse order, however the test ends.
-class Cleanup {
- public:
-  ~Cleanup() {
-    for (auto it = actions_.rbegin(); it != actions_.rend(); ++it) (*it)();
-  }
-  void add(std::function<void()> action) { actions_.push_back(std::move(action)); }
-  void add(std::string command) {
-    actions_.push_back([command = std::move(command)] { run(command); });
-  }
-
- private:
-  std::vector<std::function<void()>> actions_;
-};
-
 // stdout and stderr of a shell command together.
 CommandResult run_logged(const std::string& command) {
   return run("{ " + command + " ; } 2>&1");
@@ -422,33 +407,6 @@ std::string describe_difference(const std::set<std::string>& bus,
     if (!bus.count(id)) text << "  only in cgroupfs: " << id << "\n";
   return text.str();
 }
-
-// A container cgroup nobody's runtime knows, made and removed by the test.
-class SyntheticContainer {
- public:
-  SyntheticContainer() : id_(random_hex_id()) {
-    path_ = unified_mount() + "/docker/" + id_;
-    std::error_code ec;
-    created_ = fs::create_directories(path_, ec);
-  }
-  ~SyntheticContainer() { remove(); }
-  SyntheticContainer(const SyntheticContainer&) = delete;
-  SyntheticContainer& operator=(const SyntheticContainer&) = delete;
-
-  bool created() const { return created_; }
-  const std::string& id() const { return id_; }
-  void remove() {
-    if (!created_) return;
-    std::error_code ignored;
-    fs::remove(path_, ignored);
-    created_ = false;
-  }
-
- private:
-  std::string id_;
-  std::string path_;
-  bool created_ = false;
-};
 
 // ---------------------------------------------------------------------------
 // 1. Each runtime killed mid-stream and restarted.

@@ -111,6 +111,22 @@ std::string unified_mount() {
                                                                   : "/sys/fs/cgroup";
 }
 
+SyntheticContainer::SyntheticContainer(const std::string& form, std::string id)
+    : id_(std::move(id)) {
+  std::string relative = form;
+  relative.replace(relative.find("{id}"), 4, id_);
+  path_ = unified_mount() + "/" + relative;
+  std::error_code ec;
+  created_ = std::filesystem::create_directories(path_, ec);
+}
+
+void SyntheticContainer::remove() {
+  if (!created_) return;
+  std::error_code ignored;
+  std::filesystem::remove(path_, ignored);
+  created_ = false;
+}
+
 TrackerProcess::TrackerProcess(std::vector<std::string> args, std::vector<std::string> env) {
   char dir_template[] = "/tmp/tracker-notify-XXXXXX";
   std::string dir = mkdtemp(dir_template);

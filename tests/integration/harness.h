@@ -63,6 +63,42 @@ class InstalledBusPolicy {
 std::string random_hex_id(std::size_t length = 64);
 std::string unified_mount();  // the tracked v2 hierarchy here, e.g. /sys/fs/cgroup/unified
 
+// Runs what a test set up, in reverse order, however the test ends.
+class Cleanup {
+ public:
+  ~Cleanup() {
+    for (auto it = actions_.rbegin(); it != actions_.rend(); ++it) (*it)();
+  }
+  void add(std::function<void()> action) { actions_.push_back(std::move(action)); }
+  void add(std::string command) {
+    actions_.push_back([command = std::move(command)] { run(command); });
+  }
+
+ private:
+  std::vector<std::function<void()>> actions_;
+};
+
+// A container cgroup that no runtime knows of, made under unified_mount() and
+// removed again. `form` is its path there with "{id}" standing for the id:
+// "docker/{id}", "libpod_parent/libpod-{id}".
+class SyntheticContainer {
+ public:
+  explicit SyntheticContainer(const std::string& form = "docker/{id}",
+                              std::string id = random_hex_id());
+  ~SyntheticContainer() { remove(); }
+  SyntheticContainer(const SyntheticContainer&) = delete;
+  SyntheticContainer& operator=(const SyntheticContainer&) = delete;
+
+  bool created() const { return created_; }
+  const std::string& id() const { return id_; }
+  void remove();
+
+ private:
+  std::string id_;
+  std::string path_;
+  bool created_ = false;
+};
+
 // tracker running as a child process, its JSON lines collected as they come.
 class TrackerProcess {
  public:
