@@ -274,7 +274,7 @@ bool Pipeline::scan_existing(std::string& error) {
         if (state_map_)
           state_map_->set(dir.cgroup_id, kernel_state(container), container.cgroup_id);
         if (added.new_container) {
-          container.created_ns = cgroup_ctime_ns(dir.directory);
+          container.created_ns = dir.ctime_ns;
           announce(added.container, EventType::existing_container, nobody, now);
         }
       },
@@ -298,7 +298,7 @@ void Pipeline::reconcile() {
         if (added.already_known) return;
         auto& container = *added.container;
         if (added.new_container) {
-          container.created_ns = cgroup_ctime_ns(dir.directory);
+          container.created_ns = dir.ctime_ns;
           container.started = cgroup_has_processes(dir.directory);
         }
         if (state_map_)

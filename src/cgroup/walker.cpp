@@ -13,30 +13,44 @@
 namespace tracker {
 namespace {
 
-void walk_below(int dir_fd, std::string& path, std::string& directory,
-                const std::function<void(const CgroupDir&)>& visit) {
-  DIR* dir = fdopendir(dir_fd);
-  if (!dir) {
+std::int64_t ctime_ns(const struct stat& st) {
+  return static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+}
+
+// One fstatat() per sub-directory, relative to its parent; a directory is
+// opened and read only when its link count says it has sub-directories of its
+// own (kernfs, like most filesystems, counts 2 + sub-directories; a count
+// below 2 means the filesystem does not count, so it is read). Leaf cgroups,
+// nearly every container's, are never opened.
+void walk_below(int dir_fd, CgroupDir& dir, const std::function<void(const CgroupDir&)>& visit) {
+  DIR* stream = fdopendir(dir_fd);
+  if (!stream) {
     ::close(dir_fd);
     return;
   }
-  while (dirent* entry = readdir(dir)) {
+  while (dirent* entry = readdir(stream)) {
     if (entry->d_type != DT_DIR && entry->d_type != DT_UNKNOWN) continue;
     std::string_view name = entry->d_name;
     if (name == "." || name == "..") continue;
-    int child = openat(dirfd(dir), entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (child < 0) continue;  // not a directory, or removed meanwhile
-    size_t length = path.size(), directory_length = directory.size();
-    if (path.size() > 1) path += '/';
-    path += name;
-    directory += '/';
-    directory += name;
-    visit(CgroupDir{path, directory, entry->d_ino});
-    walk_below(child, path, directory, visit);
-    path.resize(length);
-    directory.resize(directory_length);
+    struct stat st {};
+    if (fstatat(dirfd(stream), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // removed
+    if (!S_ISDIR(st.st_mode)) continue;
+    size_t length = dir.path.size(), directory_length = dir.directory.size();
+    if (dir.path.size() > 1) dir.path += '/';
+    dir.path += name;
+    dir.directory += '/';
+    dir.directory += name;
+    dir.cgroup_id = entry->d_ino;
+    dir.ctime_ns = ctime_ns(st);
+    visit(dir);
+    if (st.st_nlink != 2) {
+      int child = openat(dirfd(stream), entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (child >= 0) walk_below(child, dir, visit);  // else removed meanwhile
+    }
+    dir.path.resize(length);
+    dir.directory.resize(directory_length);
   }
-  closedir(dir);
+  closedir(stream);
 }
 
 }  // namespace
@@ -50,18 +64,23 @@ bool walk_cgroups(const std::string& mount_point, const std::string& mount_root,
   }
   struct stat st {};
   fstat(root, &st);
-  std::string path = mount_root.empty() ? "/" : mount_root;
-  std::string directory = mount_point;
-  while (directory.size() > 1 && directory.back() == '/') directory.pop_back();
-  visit(CgroupDir{path, directory, st.st_ino});
-  walk_below(root, path, directory, visit);
+  CgroupDir dir;
+  dir.path = mount_root.empty() ? "/" : mount_root;
+  dir.directory = mount_point;
+  while (dir.directory.size() > 1 && dir.directory.back() == '/') dir.directory.pop_back();
+  dir.path.reserve(dir.path.size() + 256);
+  dir.directory.reserve(dir.directory.size() + 256);
+  dir.cgroup_id = st.st_ino;
+  dir.ctime_ns = ctime_ns(st);
+  visit(dir);
+  walk_below(root, dir, visit);
   return true;
 }
 
 std::int64_t cgroup_ctime_ns(const std::string& directory) {
   struct stat st {};
   if (stat(directory.c_str(), &st) != 0) return 0;
-  return static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+  return ctime_ns(st);
 }
 
 bool cgroup_has_processes(const std::string& directory) {

@@ -51,7 +51,7 @@ std::string DbusService::start() {
   if (!driver_->connected()) return "the bus connection cannot be watched";
   try {
     manager_ = std::make_unique<ManagerObject>(*connection_, *context_);
-    for (const auto& container : backend_.containers()) add(container);
+    for (auto& container : backend_.containers()) add(std::move(container));
     manager_->refresh();
     connection_->requestName(options_.bus_name);
   } catch (const std::exception& error) {
@@ -78,14 +78,14 @@ void DbusService::guarded(const char* what, Work&& work) {
   driver_->schedule();
 }
 
-void DbusService::add(const ContainerSnapshot& container) {
+void DbusService::add(ContainerSnapshot container) {
   auto [slot, inserted] = context_->containers.try_emplace(container.id);
   if (!inserted) {
     slot->second->update(container);
     return;
   }
   try {
-    slot->second = std::make_unique<ContainerObject>(*connection_, *context_, container);
+    slot->second = std::make_unique<ContainerObject>(*connection_, *context_, std::move(container));
   } catch (...) {
     context_->containers.erase(slot);
     throw;

@@ -56,7 +56,7 @@ class DbusService final : public ServiceEvents {
   void manager_changed() override;
 
  private:
-  void add(const ContainerSnapshot& container);
+  void add(ContainerSnapshot container);
   template <typename Work>
   void guarded(const char* what, Work&& work);
 

@@ -9,6 +9,7 @@ namespace tracker {
 
 std::vector<ContainerSnapshot> Daemon::containers() const {
   std::vector<ContainerSnapshot> result;
+  result.reserve(pipeline_->registry().size());
   pipeline_->registry().for_each([&](const std::shared_ptr<ContainerRecord>& c) {
     if (c->listeners_told) result.push_back(snapshot_of(*c));
   });
