@@ -164,6 +164,9 @@ std::optional<Container> start_container(const std::string& runtime, Cleanup& cl
   }
   if (started.status != 0) {
     problem = runtime + " run: " + started.output;
+    // A container created but not started is still there.
+    if (runtime == "docker") cleanup.add(kDocker + "rm -f " + name + " >/dev/null 2>&1");
+    if (runtime == "podman") cleanup.add(kPodman + "rm -f -t 0 " + name + " >/dev/null 2>&1");
     return std::nullopt;
   }
   std::string id = started.output.substr(started.output.rfind('\n') + 1);
@@ -658,7 +661,10 @@ TEST_P(RuntimeKilledTest, EveryContainerIsEnrichedWithin2sOfTheSocketReturning) 
                               << param.daemon;
   }
   if (param.daemon == "containerd") {
-    auto after = start_container("docker", cleanup, problem);
+    // dockerd redials containerd with a back-off of its own: give it a while.
+    std::optional<Container> after;
+    wait_until([&] { return (after = start_container("docker", cleanup, problem)).has_value(); },
+               15s, 1s);
     EXPECT_TRUE(after) << "docker cannot run containers after containerd restarted: " << problem;
   }
   EXPECT_EQ(t2.stop(), 0) << t2.stderr_text();
