@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -127,7 +128,11 @@ int Daemon::run() {
   sd_notify(0, "STATUS=Loading BPF programs");
   if (!start()) return kFailureExit;
 
-  loop_.watch(probes_->ring_buffer_fd(), [this] { drain(); });
+  loop_.watch(probes_->ring_buffer_fd(), [this] { on_ring_readable(); });
+  drain_timer_ = loop_.timer([this] {
+    loop_.modify(probes_->ring_buffer_fd(), EPOLLIN);
+    drain();
+  });
   loop_.on_signal(SIGINT, [this] { loop_.stop(); });
   loop_.on_signal(SIGTERM, [this] { loop_.stop(); });
   loop_.on_signal(SIGHUP, [this] {
@@ -182,7 +187,26 @@ void Daemon::start_dbus() {
   log(LogLevel::info, "dbus", "serving org.khulnasoft.Tracker1 on the system bus");
 }
 
+// The kernel wakes the reader of the ring buffer for a record only when every
+// record before it has been read. Reading at most once per kDrainInterval lets
+// a burst (a fork/exec storm) pile up in the ring meanwhile, so that it costs
+// one wake-up per interval instead of one per event; the first event after a
+// quiet spell is still read at once.
+constexpr auto kDrainInterval = std::chrono::milliseconds(10);
+
+void Daemon::on_ring_readable() {
+  auto next = last_drain_ + kDrainInterval;
+  auto now = std::chrono::steady_clock::now();
+  if (now >= next) {
+    drain();
+    return;
+  }
+  loop_.modify(probes_->ring_buffer_fd(), 0);  // until the timer drains
+  loop_.arm(drain_timer_, next - now);
+}
+
 void Daemon::drain() {
+  last_drain_ = std::chrono::steady_clock::now();
   probes_->consume();
   notify_ready_when_settled();
   out_->flush();

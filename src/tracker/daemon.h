@@ -46,6 +46,7 @@ class Daemon : public ServiceBackend, public ContainerListener {
   bool start();
   bool open_output(const Options& options, std::string& error);
   void apply(const Options& options);
+  void on_ring_readable();
   void drain();
   void tick();
   void notify_ready_when_settled();
@@ -70,6 +71,8 @@ class Daemon : public ServiceBackend, public ContainerListener {
   std::chrono::steady_clock::time_point ready_deadline_;
   std::uint64_t lost_seen_ = 0;
   std::string last_status_;
+  std::chrono::steady_clock::time_point last_drain_;
+  int drain_timer_ = -1;
 };
 
 }  // namespace tracker
