@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "enrich/containerd_reply.h"
 #include "enrich/cri_info.h"
 #include "enrich/docker_json.h"
 #include "enrich/image_ref.h"
@@ -445,4 +446,22 @@ TEST(OciManifest, IndexGivesPlatformManifest) {
 }
 
 }  // namespace
+// A runtime's reply is input: a creation time no int64 of nanoseconds can
+// hold (found by the containerd_reply fuzzer) is "unknown", not an overflow.
+TEST(ContainerdReply, CreationTimesOutOfRangeAreUnknown) {
+  containerd::services::containers::v1::Container container;
+  container.set_id("web");
+  auto* created = container.mutable_created_at();
+  created->set_seconds(1'700'000'000);
+  created->set_nanos(5);
+  EXPECT_EQ(container_from_containerd(container).created_ns, 1'700'000'000'000'000'005);
+  created->set_seconds(225'402'530'711);
+  EXPECT_EQ(container_from_containerd(container).created_ns, 0);
+  created->set_seconds(-1);
+  EXPECT_EQ(container_from_containerd(container).created_ns, 0);
+  created->set_seconds(1'700'000'000);
+  created->set_nanos(-1);
+  EXPECT_EQ(container_from_containerd(container).created_ns, 0);
+}
+
 }  // namespace tracker
