@@ -75,6 +75,7 @@ class Enricher : public ContainerObserver {
     std::uint64_t lookups = 0;
     std::uint64_t found = 0;
   };
+  static constexpr std::size_t kAnyEndpoint = static_cast<std::size_t>(-1);
   struct Pending {
     std::shared_ptr<ContainerRecord> container;
     std::uint64_t ticket = 0;
@@ -84,6 +85,10 @@ class Enricher : public ContainerObserver {
     bool first_answer = true;
     std::int64_t due_ns = 0;            // 0: not scheduled
     std::set<std::size_t> waiting_for;  // endpoints that were down
+    // The record holds a partial answer (LookupResult::partial): full inspects
+    // complete it, of this endpoint only (kAnyEndpoint after a reconfigure).
+    bool completing = false;
+    std::size_t completing_endpoint = kAnyEndpoint;
   };
 
   void build_endpoints();
@@ -95,6 +100,7 @@ class Enricher : public ContainerObserver {
   void on_result(LookupDone& done);
   void on_ping(LookupDone& done);
   void finish(Pending& pending, const ContainerInfo* info);
+  void publish_partial(Pending& pending, std::size_t endpoint, const ContainerInfo& info);
   void schedule_retry(Pending& pending);
   void tick();
   void warn_once(Endpoint& endpoint, LookupStatus status, const std::string& error);

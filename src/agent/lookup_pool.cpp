@@ -43,12 +43,12 @@ LookupPool::~LookupPool() {
 }
 
 bool LookupPool::inspect(const std::string& container_id, std::uint64_t ticket,
-                         std::chrono::milliseconds deadline) {
-  return submit({container_id, ticket, deadline});
+                         std::chrono::milliseconds deadline, LookupMode mode) {
+  return submit({container_id, ticket, deadline, mode});
 }
 
 bool LookupPool::ping(std::chrono::milliseconds deadline) {
-  return submit({"", 0, deadline});
+  return submit({"", 0, deadline, LookupMode::full});
 }
 
 bool LookupPool::submit(Job job) {
@@ -79,6 +79,8 @@ void LookupPool::work() {
     if (job.container_id.empty()) {
       done.result.status =
           client_->ping(job.deadline) ? LookupStatus::found : LookupStatus::unavailable;
+    } else if (job.mode == LookupMode::quick) {
+      done.result = client_->inspect_quick(job.container_id, job.deadline);
     } else {
       done.result = client_->inspect(job.container_id, job.deadline);
     }

@@ -22,6 +22,10 @@ struct LookupDone {
   std::chrono::microseconds took{0};
 };
 
+// What a lookup may settle for: quick may answer partially
+// (RuntimeClient::inspect_quick), full is the complete inspect.
+enum class LookupMode { quick, full };
+
 // Finished lookups, handed from the workers to the loop thread (eventfd).
 class ResultQueue {
  public:
@@ -48,7 +52,7 @@ class LookupPool {
 
   // False when the queue is full.
   bool inspect(const std::string& container_id, std::uint64_t ticket,
-               std::chrono::milliseconds deadline);
+               std::chrono::milliseconds deadline, LookupMode mode);
   bool ping(std::chrono::milliseconds deadline);
   const RuntimeClient& client() const { return *client_; }
 
@@ -57,6 +61,7 @@ class LookupPool {
     std::string container_id;
     std::uint64_t ticket = 0;
     std::chrono::milliseconds deadline{0};
+    LookupMode mode = LookupMode::full;
   };
   bool submit(Job job);
   void work();

@@ -1,4 +1,5 @@
 // Docker's Engine API and Podman's libpod API, both HTTP+JSON on a unix socket.
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,10 @@ namespace {
 // image gains repo digests when it is pushed or pulled again.
 constexpr auto kImageFactsTtl = std::chrono::seconds(10);
 constexpr std::size_t kImageFactsLimit = 256;
+
+// The most a Docker container list may take before the inspect is asked
+// instead: dockerd answers it from memory, in a few milliseconds.
+constexpr std::chrono::milliseconds kListBudget{250};
 
 // Image id → its repo digests, shared by the client's worker threads. Only
 // answers are kept: a failed image inspect is asked again next time.
@@ -64,7 +69,34 @@ class DockerApiClient final : public RuntimeClient {
 
   LookupResult inspect(const std::string& container_id,
                        std::chrono::milliseconds deadline) override {
+    return inspect_within(container_id, Deadline(deadline));
+  }
+
+  // Docker: the container list first. While a container is being started,
+  // dockerd holds its lock and an inspect waits for the start (~180 ms); the
+  // list is served from dockerd's in-memory view without that lock. It lacks
+  // the start time and init pid (result.partial). When the list fails or does
+  // not show the container yet, the inspect is asked as by inspect(), quietly.
+  LookupResult inspect_quick(const std::string& container_id,
+                             std::chrono::milliseconds deadline) override {
     Deadline budget(deadline);
+    if (podman() || !is_safe_path_segment(container_id))
+      return inspect_within(container_id, budget);
+    auto listed = list_entry(container_id, budget);
+    if (listed.status != LookupStatus::found) return inspect_within(container_id, budget);
+    add_image_digest(listed.info, budget);
+    return listed;
+  }
+
+  bool ping(std::chrono::milliseconds deadline) override {
+    return api_get(socket_path_, "/_ping", Deadline(deadline)).status == LookupStatus::found;
+  }
+
+ private:
+  bool podman() const { return runtime_ == Runtime::podman; }
+  std::string prefix() const { return podman() ? "/v4.0.0/libpod" : ""; }
+
+  LookupResult inspect_within(const std::string& container_id, const Deadline& budget) {
     LookupResult result;
     if (!is_safe_path_segment(container_id)) {
       result.status = LookupStatus::not_found;
@@ -88,13 +120,22 @@ class DockerApiClient final : public RuntimeClient {
     return result;
   }
 
-  bool ping(std::chrono::milliseconds deadline) override {
-    return api_get(socket_path_, "/_ping", Deadline(deadline)).status == LookupStatus::found;
+  // The container's entry in Docker's list, filtered by its id. The list gets
+  // a small share of the budget: when it is slow, the inspect gets the rest.
+  LookupResult list_entry(const std::string& container_id, const Deadline& budget) {
+    Deadline list_budget(std::min(kListBudget, budget.remaining() / 4));
+    // filters={"id":["<id>"]}; the id is a safe path segment, nothing in it needs escaping.
+    auto reply =
+        api_get(socket_path_,
+                "/containers/json?all=1&filters=%7B%22id%22%3A%5B%22" + container_id + "%22%5D%7D",
+                list_budget);
+    if (reply.status != LookupStatus::found) {
+      LookupResult result;
+      result.status = reply.status;
+      return result;
+    }
+    return parse_docker_list_entry(reply.body, container_id);
   }
-
- private:
-  bool podman() const { return runtime_ == Runtime::podman; }
-  std::string prefix() const { return podman() ? "/v4.0.0/libpod" : ""; }
 
   void add_image_digest(ContainerInfo& info, const Deadline& budget) {
     if (!is_safe_path_segment(info.image_id)) return;

@@ -55,7 +55,58 @@ bool parse_common(std::string_view body, Json::Value& root, LookupResult& result
   return true;
 }
 
+// A list entry's "Names" are "/name", then "/other/alias" for each legacy
+// link to it: the name is the one without a second slash.
+std::string primary_name(const Json::Value& entry) {
+  auto names = json_member(entry, "Names");
+  if (!names || !names->isArray()) return "";
+  std::string first;
+  for (const auto& name : *names) {
+    if (!name.isString()) continue;
+    std::string text = name.asString();
+    if (text.starts_with('/')) text.erase(0, 1);
+    if (text.find('/') == std::string::npos) return text;
+    if (first.empty()) first = std::move(text);
+  }
+  return first;
+}
+
+std::int64_t unix_seconds_ns(const Json::Value& object, std::string_view key) {
+  auto seconds = json_int(object, key);
+  constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1'000'000'000;
+  if (!seconds || *seconds <= 0 || *seconds > kMaxSeconds) return 0;
+  return *seconds * 1'000'000'000;
+}
+
 }  // namespace
+
+LookupResult parse_docker_list_entry(std::string_view body, std::string_view container_id) {
+  Json::Value root;
+  std::string error;
+  if (!parse_json(body, root, error)) return bad_reply("container list: " + error);
+  if (!root.isArray()) return bad_reply("container list: not an array");
+  for (const auto& entry : root) {
+    if (!entry.isObject() || container_id.empty() || json_string(entry, "Id") != container_id)
+      continue;
+    LookupResult result;
+    result.status = LookupStatus::found;
+    result.partial = true;
+    auto& info = result.info;
+    info.runtime = Runtime::docker;
+    info.id = std::string(container_id);
+    info.name = primary_name(entry);
+    info.image = json_string(entry, "Image");
+    info.image_id = normalize_image_id(json_string(entry, "ImageID"));
+    info.labels = json_string_map(entry, "Labels");
+    info.created_ns = unix_seconds_ns(entry, "Created");
+    info.pod = pod_from_labels(info.labels);
+    return result;
+  }
+  LookupResult result;
+  result.status = LookupStatus::not_found;
+  result.error = "container list: no entry for " + std::string(container_id);
+  return result;
+}
 
 LookupResult parse_docker_container(std::string_view body) {
   LookupResult result;

@@ -15,6 +15,11 @@ namespace tracker {
 // digest is left to parse_image_inspect.
 LookupResult parse_docker_container(std::string_view body);
 
+// GET /containers/json?all=1&filters={"id":[…]} (Docker): the entry whose
+// "Id" is `container_id`, found (result.partial: the list has no start time
+// and no init pid), not_found when no entry is that container, or bad_reply.
+LookupResult parse_docker_list_entry(std::string_view body, std::string_view container_id);
+
 // GET /v4.0.0/libpod/containers/<id>/json (Podman). image_digest is Podman's
 // own ImageDigest; runtime_pod.id is set for containers in a podman pod.
 LookupResult parse_podman_container(std::string_view body);

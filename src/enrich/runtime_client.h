@@ -20,6 +20,9 @@ struct LookupResult {
   LookupStatus status = LookupStatus::unavailable;
   ContainerInfo info;
   std::string error;  // human readable, names the socket path
+  // Found by a quick lookup that lacks some fields (Docker's list: no
+  // started_ns, no init_pid); a full inspect completes it.
+  bool partial = false;
 };
 
 // One connection target (a runtime socket). Blocking; called from worker
@@ -32,6 +35,12 @@ class RuntimeClient {
   virtual const std::string& socket_path() const = 0;
   virtual LookupResult inspect(const std::string& container_id,
                                std::chrono::milliseconds deadline) = 0;
+  // Like inspect, but may answer sooner with a partial result (Docker's
+  // container list, which does not wait for a container being started).
+  virtual LookupResult inspect_quick(const std::string& container_id,
+                                     std::chrono::milliseconds deadline) {
+    return inspect(container_id, deadline);
+  }
   // True when the runtime answers at all (used to notice a runtime coming back).
   virtual bool ping(std::chrono::milliseconds deadline) = 0;
 };

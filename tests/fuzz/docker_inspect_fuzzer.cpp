@@ -1,5 +1,5 @@
-// Docker's Engine API replies: container inspect, image inspect and error
-// bodies, as a daemon (or anything listening on its socket) may send them.
+// Docker's Engine API replies: container inspect, container list, image
+// inspect and error bodies, as a daemon (or anything listening on its socket) may send them.
 #include "enrich/docker_json.h"
 #include "fuzz_util.h"
 
@@ -14,6 +14,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(container.info.init_pid >= 0);
   } else {
     FUZZ_CHECK(container.status == tracker::LookupStatus::bad_reply && !container.error.empty());
+  }
+  for (const char* id : {"a9d91818a0506095ee03a400625710a5072a55043cb6a5e2afdc66f0ed15acf5", ""}) {
+    auto listed = tracker::parse_docker_list_entry(body, id);
+    if (listed.status == tracker::LookupStatus::found) {
+      FUZZ_CHECK(listed.partial && listed.info.id == id && *id != '\0');
+      FUZZ_CHECK(listed.info.runtime == tracker::Runtime::docker);
+      FUZZ_CHECK(listed.info.created_ns >= 0 && listed.info.init_pid == 0);
+    } else {
+      FUZZ_CHECK(listed.status == tracker::LookupStatus::not_found ||
+                 listed.status == tracker::LookupStatus::bad_reply);
+      FUZZ_CHECK(!listed.partial && !listed.error.empty());
+    }
   }
   std::string error;
   auto image = tracker::parse_image_inspect(body, error);

@@ -216,6 +216,27 @@ TEST_F(EnrichRuntimes, Docker) {
   EXPECT_GE(info.started_ns, info.created_ns);
   EXPECT_EQ(info.pod, PodInfo{});
 
+  // The quick lookup reads dockerd's container list: the same, less the
+  // start time and pid, and the creation time to the second.
+  auto quick = client->inspect_quick(id, kDeadline);
+  ASSERT_EQ(quick.status, LookupStatus::found) << quick.error;
+  EXPECT_TRUE(quick.partial);
+  auto expected = info;
+  expected.created_ns = info.created_ns / 1'000'000'000 * 1'000'000'000;
+  expected.started_ns = 0;
+  expected.init_pid = 0;
+  EXPECT_EQ(quick.info, expected);
+  auto quick_sandbox = client->inspect_quick(sandbox_id, kDeadline);
+  ASSERT_EQ(quick_sandbox.status, LookupStatus::found) << quick_sandbox.error;
+  EXPECT_EQ(quick_sandbox.info.pod,
+            (PodInfo{"web-0", "shop", "0d6e1b3a-8f4c-4e1b-9c1d-2f3a4b5c6d7e", true}));
+  // A name is not in the id filter: the inspect answers, in full.
+  auto quick_by_name = client->inspect_quick(name, kDeadline);
+  ASSERT_EQ(quick_by_name.status, LookupStatus::found) << quick_by_name.error;
+  EXPECT_FALSE(quick_by_name.partial);
+  EXPECT_EQ(quick_by_name.info, info);
+  EXPECT_EQ(client->inspect_quick(std::string(64, 'f'), kDeadline).status, LookupStatus::not_found);
+
   auto by_name = client->inspect(name, kDeadline);
   EXPECT_EQ(by_name.status, LookupStatus::found);
   EXPECT_EQ(by_name.info.id, id);

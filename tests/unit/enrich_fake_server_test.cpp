@@ -91,6 +91,119 @@ TEST(EnrichFakeServer, DockerLookup) {
                                       "GET /images/" + kImageId + "/json HTTP/1.1"}));
 }
 
+// Docker's container list, filtered by kId (filters={"id":["<kId>"]}).
+const std::string kListRequest =
+    "GET /containers/json?all=1&filters=%7B%22id%22%3A%5B%22" + kId + "%22%5D%7D HTTP/1.1";
+
+std::string docker_list_json() {
+  return R"([{"Id": ")" + kId + R"(", "Names": ["/web"],
+      "Image": "localhost/tracker-test/busybox:latest", "ImageID": ")" +
+         kImageId + R"(", "Created": 1795788087, "State": "created",
+      "Labels": {"io.kubernetes.pod.name": "web-0"}}])";
+}
+
+// docker_api, and the container list.
+void docker_api_with_list(int fd, const std::string& line, const std::atomic<bool>& stopping) {
+  if (line == kListRequest)
+    send_all(fd, http_response(200, docker_list_json()));
+  else
+    docker_api(fd, line, stopping);
+}
+
+Timed timed_quick(RuntimeClient& client, const std::string& id,
+                  std::chrono::milliseconds deadline = kDeadline) {
+  auto start = Clock::now();
+  auto result = client.inspect_quick(id, deadline);
+  return {result, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start)};
+}
+
+TEST(EnrichFakeServer, DockerQuickLookupAsksTheList) {
+  FakeServer server(docker_api_with_list);
+  auto client = make_docker_client(server.path());
+  auto [result, took] = timed_quick(*client, kId);
+  ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+  EXPECT_TRUE(result.partial);
+  EXPECT_EQ(result.info.id, kId);
+  EXPECT_EQ(result.info.name, "web");
+  EXPECT_EQ(result.info.image, "localhost/tracker-test/busybox:latest");
+  EXPECT_EQ(result.info.image_id, kImageId);
+  EXPECT_EQ(result.info.image_digest, kDigest);
+  EXPECT_EQ(result.info.created_ns, 1795788087000000000);
+  EXPECT_EQ(result.info.init_pid, 0);
+  EXPECT_EQ(result.info.started_ns, 0);
+  EXPECT_EQ(result.info.pod.name, "web-0");
+  EXPECT_EQ(server.requests(),
+            (std::vector<std::string>{kListRequest, "GET /images/" + kImageId + "/json HTTP/1.1"}));
+
+  // The full inspect is still the inspect.
+  auto full = client->inspect(kId, kDeadline);
+  ASSERT_EQ(full.status, LookupStatus::found) << full.error;
+  EXPECT_FALSE(full.partial);
+  EXPECT_EQ(full.info.init_pid, 4321);
+}
+
+// Whatever keeps the list from naming the container, the inspect answers, as
+// if the list had not been asked: no error of the list's shows.
+TEST(EnrichFakeServer, DockerQuickLookupFallsBackToInspect) {
+  const std::vector<std::string> list_replies = {
+      http_response(404, R"({"message": "page not found"})"),
+      http_response(500, R"({"message": "boom"})"),
+      http_response(200, "[]"),
+      http_response(200, R"([{"Id": "a9d91818"}])"),
+      http_response(200, docker_container_json()),
+      http_response(200, "<html>502</html>", "text/html"),
+      "SSH-2.0-OpenSSH_9.2\r\n",
+  };
+  for (const auto& list_reply : list_replies) {
+    FakeServer server([&](int fd, const std::string& line, const std::atomic<bool>& stopping) {
+      if (line.starts_with("GET /containers/json?"))
+        send_all(fd, list_reply);
+      else
+        docker_api(fd, line, stopping);
+    });
+    auto client = make_docker_client(server.path());
+    auto [result, took] = timed_quick(*client, kId);
+    ASSERT_EQ(result.status, LookupStatus::found) << list_reply << ": " << result.error;
+    EXPECT_FALSE(result.partial);
+    EXPECT_EQ(result.error, "");
+    EXPECT_EQ(result.info.init_pid, 4321);
+    EXPECT_EQ(result.info.image_digest, kDigest);
+    EXPECT_EQ(server.requests().size(), 3u) << list_reply;
+  }
+}
+
+// A list that does not answer costs a quarter of the budget at most: the
+// inspect gets the rest.
+TEST(EnrichFakeServer, SilentListLeavesTheInspectItsBudget) {
+  FakeServer server([](int fd, const std::string& line, const std::atomic<bool>& stopping) {
+    if (!line.starts_with("GET /containers/json?")) return docker_api(fd, line, stopping);
+    while (!stopping) std::this_thread::sleep_for(5ms);
+  });
+  auto client = make_docker_client(server.path());
+  auto [result, took] = timed_quick(*client, kId);
+  ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+  EXPECT_FALSE(result.partial);
+  EXPECT_GE(took, kDeadline / 4 - 20ms);
+  EXPECT_LT(took, kDeadline / 4 + kSlack);
+
+  // And never more than the deadline in all.
+  FakeServer silent(never_answer());
+  auto [nothing, took_silent] = timed_quick(*make_docker_client(silent.path()), kId);
+  EXPECT_EQ(nothing.status, LookupStatus::unavailable);
+  EXPECT_NE(nothing.error.find("/containers/" + kId + "/json"), std::string::npos)
+      << "the inspect's error, not the list's: " << nothing.error;
+  EXPECT_LT(took_silent, kDeadline + kSlack);
+}
+
+TEST(EnrichFakeServer, PodmanQuickLookupIsTheInspect) {
+  FakeServer server(docker_api_with_list);
+  auto client = make_podman_client(server.path());
+  auto [result, took] = timed_quick(*client, kId);
+  EXPECT_EQ(result.status, LookupStatus::not_found) << "the fake has no libpod API";
+  EXPECT_EQ(server.requests(),
+            (std::vector<std::string>{"GET /v4.0.0/libpod/containers/" + kId + "/json HTTP/1.1"}));
+}
+
 TEST(EnrichFakeServer, PodmanLookupUsesLibpodApi) {
   const std::string pod_id = "7c1d0e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d";
   FakeServer server([&](int fd, const std::string& line, const std::atomic<bool>&) {

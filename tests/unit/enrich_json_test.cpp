@@ -53,6 +53,51 @@ constexpr const char* kDockerSandbox = R"({
                         "io.kubernetes.pod.uid": "0d6e1b3a-8f4c-4e1b-9c1d-2f3a4b5c6d7e"}}
 })";
 
+// dockerd 20.10's answer to GET /containers/json?all=1&filters={"id":["<id>"]},
+// with kDockerContainer's id, name and creation time. No start time, no pid.
+constexpr const char* kDockerList = R"([
+  {
+    "Id": "a9d91818a0506095ee03a400625710a5072a55043cb6a5e2afdc66f0ed15acf5",
+    "Names": [
+      "/enrich-probe-d"
+    ],
+    "Image": "localhost/tracker-test/busybox:latest",
+    "ImageID": "sha256:6266d2ecfb874170ee06cda5fbd982d656b91d11d975f53be1e13389aaba4ce1",
+    "Command": "sleep 3600",
+    "Created": 1795788087,
+    "Ports": [],
+    "Labels": {
+      "app": "probe",
+      "org.khulnasoft.tracker.test": "1"
+    },
+    "State": "running",
+    "Status": "Up Less than a second",
+    "HostConfig": {
+      "NetworkMode": "none"
+    },
+    "NetworkSettings": {
+      "Networks": {
+        "none": {
+          "IPAMConfig": null,
+          "Links": null,
+          "Aliases": null,
+          "NetworkID": "dcc8c91ff5b7e150c6938d0dd761e24ecbf58c6457c0d1143706b2c56b31e9a9",
+          "EndpointID": "1b41aed838d4dba3811428948564bcb126af6008e4865ecc5d4ac20b4124e9e1",
+          "Gateway": "",
+          "IPAddress": "",
+          "IPPrefixLen": 0,
+          "IPv6Gateway": "",
+          "GlobalIPv6Address": "",
+          "GlobalIPv6PrefixLen": 0,
+          "MacAddress": "",
+          "DriverOpts": null
+        }
+      }
+    },
+    "Mounts": []
+  }
+])";
+
 // Trimmed from podman 4.3 (GET /v4.0.0/libpod/containers/<id>/json), in a pod.
 constexpr const char* kPodmanContainer = R"({
   "Id": "bd2cf1ac7ce505541f4e2a7449b2cdce31eb21e20e89199814e83d0055b86098",
@@ -246,6 +291,99 @@ TEST(DockerJson, HugeButValidDocument) {
   auto result = parse_docker_container(body);
   ASSERT_EQ(result.status, LookupStatus::found) << result.error;
   EXPECT_EQ(result.info.labels.size(), 50000u);
+}
+
+const std::string kListedId = "a9d91818a0506095ee03a400625710a5072a55043cb6a5e2afdc66f0ed15acf5";
+
+TEST(DockerJson, ContainerListEntry) {
+  auto result = parse_docker_list_entry(kDockerList, kListedId);
+  ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+  EXPECT_TRUE(result.partial);
+  const auto& info = result.info;
+  EXPECT_EQ(info.runtime, Runtime::docker);
+  EXPECT_EQ(info.id, kListedId);
+  EXPECT_EQ(info.name, "enrich-probe-d");
+  EXPECT_EQ(info.image, "localhost/tracker-test/busybox:latest");
+  EXPECT_EQ(info.image_id,
+            "sha256:6266d2ecfb874170ee06cda5fbd982d656b91d11d975f53be1e13389aaba4ce1");
+  EXPECT_EQ(info.image_digest, "");
+  EXPECT_EQ(info.created_ns, 1795788087000000000);  // whole seconds only
+  EXPECT_EQ(info.started_ns, 0);
+  EXPECT_EQ(info.init_pid, 0);
+  EXPECT_EQ(info.labels, (StringMap{{"app", "probe"}, {"org.khulnasoft.tracker.test", "1"}}));
+  EXPECT_EQ(info.pod, PodInfo{});
+
+  // What the list gives equals the inspect's answer, but for what it lacks.
+  auto inspected = parse_docker_container(kDockerContainer).info;
+  inspected.created_ns = info.created_ns;
+  inspected.started_ns = 0;
+  inspected.init_pid = 0;
+  EXPECT_EQ(info, inspected);
+}
+
+TEST(DockerJson, ContainerListEntryOfDockershimSandbox) {
+  auto result =
+      parse_docker_list_entry(R"([{
+    "Id": "5a1b6c0d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f",
+    "Names": ["/k8s_POD_web-0_shop_0d6e1b3a-8f4c-4e1b-9c1d-2f3a4b5c6d7e_0"],
+    "Image": "registry.k8s.io/pause:3.9", "Created": 1709280000,
+    "Labels": {"io.kubernetes.docker.type": "podsandbox", "io.kubernetes.pod.name": "web-0",
+               "io.kubernetes.pod.namespace": "shop",
+               "io.kubernetes.pod.uid": "0d6e1b3a-8f4c-4e1b-9c1d-2f3a4b5c6d7e"}}])",
+                              "5a1b6c0d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f");
+  ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+  EXPECT_EQ(result.info.pod, parse_docker_container(kDockerSandbox).info.pod);
+  EXPECT_TRUE(result.info.pod.sandbox);
+}
+
+TEST(DockerJson, ContainerListEntryIsTheOneWithTheId) {
+  // dockerd's id filter matches by pattern: other containers may be listed too.
+  const std::string other = "a9d91818" + std::string(56, '0');
+  auto body = R"([{"Id": ")" + other + R"(", "Names": ["/other"]}, 7, null,
+      {"Id": ")" +
+              kListedId + R"(", "Names": ["/client/db", "/db"]}])";
+  auto result = parse_docker_list_entry(body, kListedId);
+  ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+  EXPECT_EQ(result.info.name, "db") << "a legacy link's alias is not the name";
+  EXPECT_EQ(parse_docker_list_entry(body, other).info.name, "other");
+}
+
+TEST(DockerJson, ContainerListWithoutTheContainerIsNotFound) {
+  for (const char* body : {"[]", R"([{"Id": "a9d91818"}])", R"([{"Names": ["/x"]}])"}) {
+    auto result = parse_docker_list_entry(body, kListedId);
+    EXPECT_EQ(result.status, LookupStatus::not_found) << body;
+    EXPECT_FALSE(result.partial);
+  }
+  EXPECT_EQ(parse_docker_list_entry(R"([{"Id": ""}])", "").status, LookupStatus::not_found);
+}
+
+TEST(DockerJson, ContainerListGarbageIsBadReply) {
+  for (std::string body :
+       {std::string(""), std::string("null"), std::string(kDockerContainer),
+        std::string(R"({"message": "page not found"})"), std::string(kDockerList).substr(0, 200),
+        std::string("<html><body>502 Bad Gateway</body></html>"), nested(100000)}) {
+    auto result = parse_docker_list_entry(body, kListedId);
+    EXPECT_EQ(result.status, LookupStatus::bad_reply) << body.substr(0, 80);
+    EXPECT_FALSE(result.error.empty());
+  }
+}
+
+TEST(DockerJson, ContainerListEntryWrongTypesAreIgnored) {
+  auto result = parse_docker_list_entry(R"([{"Id": ")" + kListedId + R"(", "Names": "/x",
+      "Image": 7, "ImageID": null, "Created": "1795788087", "Labels": ["a"], "State": 3}])",
+                                        kListedId);
+  ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+  ContainerInfo id_only;
+  id_only.runtime = Runtime::docker;
+  id_only.id = kListedId;
+  EXPECT_EQ(result.info, id_only);
+  for (const char* created : {"-5", "1e300", "2.5", "99999999999"}) {
+    auto body = R"([{"Id": ")" + kListedId + R"(", "Created": )" + created + "}]";
+    EXPECT_EQ(parse_docker_list_entry(body, kListedId).info.created_ns, 0) << created;
+  }
+  result =
+      parse_docker_list_entry(R"([{"Id": ")" + kListedId + R"(", "Names": [1, "/x"]}])", kListedId);
+  EXPECT_EQ(result.info.name, "x");
 }
 
 TEST(DockerJson, ImageInspectWrongTypes) {
