@@ -480,24 +480,24 @@ class Report:
                              f'{r["json_ms"]["p50"] / r["client_lookup_at_start_ms"]["p50"]:.2f}× '
                              "that late")
             notes.append(
-                "**1. Enrichment latency: not met, and not reachable by asking the runtime "
-                "sooner.** tracker sends its lookup within a millisecond of the cgroup's mkdir, "
-                "but a runtime does not answer an inspect until it has finished starting the "
-                "container: " + "; ".join(parts) + ". Docker and Podman hold the container's lock "
-                "for the whole start (runc create, hooks, start); containerd answers "
-                "`Containers/Get` at once but `Tasks/Get`, which gives the init pid, waits until "
-                "the task exists. The idle round trip is therefore not the limit during a start; "
-                "the runtime's own start is. What would close it: (a) Docker serves "
-                "`GET /containers/json?filters={\"id\":[…]}` from a lock-free snapshot (the *list at "
-                "start* column): answer from it at once (name, image, image id, labels, created) and "
-                "fill the init pid and start time from the inspect that follows, which needs the "
-                "enricher to accept a partial first answer and publish the rest as an update "
-                "(`ContainerEnriched`/`PropertiesChanged`, both exist); (b) containerd: the same "
-                "split — container and image first, `Tasks/Get` after (or the init pid from the "
-                "kernel's first exec in the container, which tracker already sees); (c) Podman "
-                "locks the container for list and inspect alike: follow its event stream "
-                "(`/v4.0.0/libpod/events`, whose `create` event carries name, image and labels "
-                "before the cgroup exists) and have the metadata waiting when the mkdir comes.")
+                "**1. Enrichment latency: not met.** tracker sends its lookup within a "
+                "millisecond of the cgroup's mkdir, but a runtime does not answer an inspect until "
+                "it has finished starting the container: " + "; ".join(parts) + ". Docker and "
+                "Podman hold the container's lock for the whole start (runc create, hooks, start); "
+                "containerd answers `Containers/Get` at once but `Tasks/Get`, which gives the init "
+                "pid, waits until the task exists. The idle round trip is therefore not the limit "
+                "during a start; the runtime's own start is. Docker is asked with its container "
+                "list first (`GET /containers/json?filters={\"id\":[…]}`, served from a snapshot "
+                "that does not wait for the start: the *list at start* column), which gives name, "
+                "image, image id, labels and creation at once; the inspect that follows adds the "
+                "init pid and start time as an update (`PropertiesChanged`). The list's own "
+                "answer at the mkdir is then Docker's floor, a millisecond or so above the target. "
+                "What would close the rest: (a) containerd: the same split — container and image "
+                "first, `Tasks/Get` after (or the init pid from the kernel's first exec in the "
+                "container, which tracker already sees); (b) Podman locks the container for list "
+                "and inspect alike: follow its event stream (`/v4.0.0/libpod/events`, whose "
+                "`create` event carries name, image and labels before the cgroup exists) and have "
+                "the metadata waiting when the mkdir comes.")
         if "throughput" in self.misses and rb:
             notes.append(
                 "**2. Throughput: not met.** See the per-event costs of `pipeline_bench`: the JSON "
