@@ -39,19 +39,13 @@ void EventLoop::unwatch(int fd) {
 }
 
 int EventLoop::every(std::chrono::milliseconds interval, Callback callback) {
-  UniqueFd timer(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-  if (!timer) return -1;
+  int fd = timer(std::move(callback));
+  if (fd < 0) return -1;
   itimerspec spec{};
   spec.it_interval.tv_sec = interval.count() / 1000;
   spec.it_interval.tv_nsec = (interval.count() % 1000) * 1'000'000;
   spec.it_value = spec.it_interval;
-  timerfd_settime(timer.get(), 0, &spec, nullptr);
-  int fd = timer.get();
-  watch(fd, [fd, callback = std::move(callback)] {
-    std::uint64_t expirations;
-    if (read(fd, &expirations, sizeof(expirations)) > 0) callback();
-  });
-  timers_[fd] = std::move(timer);
+  timerfd_settime(fd, 0, &spec, nullptr);
   return fd;
 }
 

@@ -167,6 +167,20 @@ void write_json(const std::string& path, const Json::Value& value) {
   if (!file) throw std::runtime_error("cannot write " + path);
 }
 
+void write_result(const Args& args, const Json::Value& result) {
+  std::string out = args.get("out", "");
+  if (!out.empty()) write_json(out, result);
+}
+
+int bench_main(int argc, char** argv, int (*run)(const Args&)) {
+  try {
+    return run(Args(argc, argv));
+  } catch (const std::exception& error) {
+    say(std::string("error: ") + error.what());
+    return 1;
+  }
+}
+
 void say(const std::string& text) {
   static const std::string program = program_invocation_short_name;
   std::cerr << program << ": " << text << std::endl;

@@ -59,7 +59,12 @@ double median(std::vector<double> values);
 double mean(const std::vector<double>& values);
 Json::Value summary(const std::vector<double>& values);  // n, min, p50, p99, max, mean
 void write_json(const std::string& path, const Json::Value& value);
+void write_result(const Args& args, const Json::Value& result);  // to --out=FILE, if given
 void say(const std::string& text);  // progress on stderr, prefixed with the program name
+
+// The main() of a benchmark: `run` with the parsed command line; an exception
+// is reported and exits 1.
+int bench_main(int argc, char** argv, int (*run)(const Args&));
 
 // ---- environment ---------------------------------------------------------------
 std::string source_root();     // TRACKER_SOURCE_ROOT, else the source tree this was built from

@@ -167,8 +167,7 @@ int run(const Args& args) {
   result["ratio"] = tracked.ids.size() / tracked.seconds / (bare.ids.size() / bare.seconds);
   say(std::string("churn: ") + (ok ? "every container added once and removed once" : "FAILED") +
       "; " + std::to_string(tracked.ids.size() / tracked.seconds) + " containers/s with tracker");
-  std::string out = args.get("out", "");
-  if (!out.empty()) write_json(out, result);
+  write_result(args, result);
   return 0;
 }
 
@@ -176,10 +175,5 @@ int run(const Args& args) {
 }  // namespace tracker::bench
 
 int main(int argc, char** argv) {
-  try {
-    return tracker::bench::run(tracker::bench::Args(argc, argv));
-  } catch (const std::exception& error) {
-    tracker::bench::say(std::string("error: ") + error.what());
-    return 1;
-  }
+  return tracker::bench::bench_main(argc, argv, tracker::bench::run);
 }

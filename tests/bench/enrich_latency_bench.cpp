@@ -310,8 +310,7 @@ int run(const Args& args) {
         " ms");
   }
   result["runtimes"] = per_runtime;
-  std::string out = args.get("out", "");
-  if (!out.empty()) write_json(out, result);
+  write_result(args, result);
   return 0;
 }
 
@@ -319,10 +318,5 @@ int run(const Args& args) {
 }  // namespace tracker::bench
 
 int main(int argc, char** argv) {
-  try {
-    return tracker::bench::run(tracker::bench::Args(argc, argv));
-  } catch (const std::exception& error) {
-    tracker::bench::say(std::string("error: ") + error.what());
-    return 1;
-  }
+  return tracker::bench::bench_main(argc, argv, tracker::bench::run);
 }

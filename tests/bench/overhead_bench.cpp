@@ -131,8 +131,7 @@ int run(const Args& args) {
     list.append(c);
   }
   result["configs"] = list;
-  std::string out = args.get("out", "");
-  if (!out.empty()) write_json(out, result);
+  write_result(args, result);
   return 0;
 }
 
@@ -140,10 +139,5 @@ int run(const Args& args) {
 }  // namespace tracker::bench
 
 int main(int argc, char** argv) {
-  try {
-    return tracker::bench::run(tracker::bench::Args(argc, argv));
-  } catch (const std::exception& error) {
-    tracker::bench::say(std::string("error: ") + error.what());
-    return 1;
-  }
+  return tracker::bench::bench_main(argc, argv, tracker::bench::run);
 }

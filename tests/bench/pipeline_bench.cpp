@@ -165,6 +165,14 @@ void BM_PipelineJsonByType(benchmark::State& state) {
 }
 BENCHMARK(BM_PipelineJsonByType)->DenseRange(0, 2)->ArgName("type");
 
+// 4096 cgroup ids, alternately one of the n containers and a host cgroup.
+std::vector<std::uint64_t> lookup_keys(std::size_t n, std::mt19937_64& random) {
+  std::vector<std::uint64_t> keys;
+  for (std::size_t i = 0; i < 4096; ++i)
+    keys.push_back(i % 2 ? kFirstContainerCgroup + random() % n : kHostCgroup + i);
+  return keys;
+}
+
 // Registry::find_by_cgroup with N containers, hits and misses alternating.
 void BM_RegistryFindByCgroup(benchmark::State& state) {
   auto n = static_cast<std::size_t>(state.range(0));
@@ -173,9 +181,7 @@ void BM_RegistryFindByCgroup(benchmark::State& state) {
   for (std::size_t i = 0; i < n; ++i)
     registry.add_cgroup(kFirstContainerCgroup + i, "/docker/" + hex_id(random),
                         ContainerOrigin::existing, 0);
-  std::vector<std::uint64_t> keys;
-  for (std::size_t i = 0; i < 4096; ++i)
-    keys.push_back(i % 2 ? kFirstContainerCgroup + random() % n : kHostCgroup + i);
+  auto keys = lookup_keys(n, random);
   std::size_t i = 0;
   for (auto _ : state) {
     auto found = registry.find_by_cgroup(keys[i]);
@@ -192,9 +198,7 @@ void BM_BareHashMapFind(benchmark::State& state) {
   std::unordered_map<std::uint64_t, std::shared_ptr<int>> map;
   std::mt19937_64 random(3);
   for (std::size_t i = 0; i < n; ++i) map[kFirstContainerCgroup + i] = std::make_shared<int>(1);
-  std::vector<std::uint64_t> keys;
-  for (std::size_t i = 0; i < 4096; ++i)
-    keys.push_back(i % 2 ? kFirstContainerCgroup + random() % n : kHostCgroup + i);
+  auto keys = lookup_keys(n, random);
   std::size_t i = 0;
   for (auto _ : state) {
     auto it = map.find(keys[i]);

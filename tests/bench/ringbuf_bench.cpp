@@ -203,8 +203,7 @@ int run(const Args& args) {
   }
   result["consumers"] = totals;
   result["printed_json"] = static_cast<Json::UInt64>(json_pipeline.stats().printed);
-  std::string out = args.get("out", "");
-  if (!out.empty()) write_json(out, result);
+  write_result(args, result);
   json_out.flush();
   return lost_total ? 3 : 0;
 }
@@ -213,10 +212,5 @@ int run(const Args& args) {
 }  // namespace tracker::bench
 
 int main(int argc, char** argv) {
-  try {
-    return tracker::bench::run(tracker::bench::Args(argc, argv));
-  } catch (const std::exception& error) {
-    tracker::bench::say(std::string("error: ") + error.what());
-    return 1;
-  }
+  return tracker::bench::bench_main(argc, argv, tracker::bench::run);
 }

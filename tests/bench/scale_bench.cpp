@@ -383,8 +383,7 @@ int run(const Args& args) {
   Json::Value result;
   if (args.number("cgroups", 10000) > 0) result["synthetic"] = synthetic(args, log);
   if (args.number("existing", 200) > 0) result["existing"] = existing(args, log);
-  std::string out = args.get("out", "");
-  if (!out.empty()) write_json(out, result);
+  write_result(args, result);
   return 0;
 }
 
@@ -392,10 +391,5 @@ int run(const Args& args) {
 }  // namespace tracker::bench
 
 int main(int argc, char** argv) {
-  try {
-    return tracker::bench::run(tracker::bench::Args(argc, argv));
-  } catch (const std::exception& error) {
-    tracker::bench::say(std::string("error: ") + error.what());
-    return 1;
-  }
+  return tracker::bench::bench_main(argc, argv, tracker::bench::run);
 }

@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -18,27 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string test_image() {
-  const char* image = std::getenv("TRACKER_TEST_IMAGE");
-  return image ? image : "localhost/tracker-test/busybox:latest";
-}
-
-const std::string kLimits = " --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 ";
-const std::string kPodman = "podman --runtime runc --cgroup-manager cgroupfs ";
 const std::string kBusctl = "busctl --system ";
 const std::string kManager =
     "org.khulnasoft.Tracker1 /org/khulnasoft/Tracker1 org.khulnasoft.Tracker1.Manager ";
-
-class Cleanup {
- public:
-  ~Cleanup() {
-    for (auto it = commands_.rbegin(); it != commands_.rend(); ++it) run(*it);
-  }
-  void add(std::string command) { commands_.push_back(std::move(command)); }
-
- private:
-  std::vector<std::string> commands_;
-};
 
 // A config file of the test's own, with its drop-in directory next to it.
 class TempConfig {

@@ -37,37 +37,25 @@ const std::string kBusPolicy = "/etc/dbus-1/system.d/org.khulnasoft.Tracker1.con
 const std::string kActions = "/usr/share/polkit-1/actions/org.khulnasoft.tracker1.policy";
 const std::string kRule = "/etc/polkit-1/rules.d/10-tracker-itest.rules";
 
-// stdout and stderr together, and the exit status.
-CommandResult sh(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, n);
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
 // A user and a group made for the test, removed after it.
 class TestUser {
  public:
   TestUser() : name_("trkit" + std::to_string(getpid() % 100000)), group_(name_ + "g") {
-    sh("groupadd " + group_);
-    ok_ = sh("useradd --no-create-home --shell /usr/sbin/nologin -G " + group_ + " " + name_)
+    run_with_stderr("groupadd " + group_);
+    ok_ = run_with_stderr("useradd --no-create-home --shell /usr/sbin/nologin -G " + group_ + " " +
+                          name_)
               .status == 0;
   }
   ~TestUser() {
-    sh("userdel " + name_);
-    sh("groupdel " + group_);
+    run_with_stderr("userdel " + name_);
+    run_with_stderr("groupdel " + group_);
   }
   bool ok() const { return ok_; }
   const std::string& name() const { return name_; }
   const std::string& group() const { return group_; }
   // `command` run as this user, stdin not a terminal (no interactive authorization).
   CommandResult run(const std::string& command) const {
-    return sh("runuser -u " + name_ + " -- " + command + " </dev/null");
+    return run_with_stderr("runuser -u " + name_ + " -- " + command + " </dev/null");
   }
 
  private:
@@ -189,10 +177,10 @@ class DbusPolkitTest : public ::testing::Test {
 };
 
 TEST_F(DbusPolkitTest, TheActionsHaveTheDocumentedDefaults) {
-  auto inspect = sh("pkaction --verbose --action-id org.khulnasoft.tracker1.inspect");
+  auto inspect = run_with_stderr("pkaction --verbose --action-id org.khulnasoft.tracker1.inspect");
   EXPECT_TRUE(contains(inspect.output, "implicit any:      auth_admin_keep"));
   EXPECT_TRUE(contains(inspect.output, "implicit active:   yes"));
-  auto manage = sh("pkaction --verbose --action-id org.khulnasoft.tracker1.manage");
+  auto manage = run_with_stderr("pkaction --verbose --action-id org.khulnasoft.tracker1.manage");
   EXPECT_TRUE(contains(manage.output, "implicit any:      auth_admin_keep"));
   EXPECT_TRUE(contains(manage.output, "implicit active:   auth_admin_keep"));
 }
@@ -200,10 +188,10 @@ TEST_F(DbusPolkitTest, TheActionsHaveTheDocumentedDefaults) {
 TEST_F(DbusPolkitTest, RootMayDoEverything) {
   for (const char* command : {"containers", "container nginx", "runtimes", "status", "reload",
                               "enrichment off", "enrichment on"}) {
-    auto result = sh(trackerctl() + " --no-pager " + command);
+    auto result = run_with_stderr(trackerctl() + " --no-pager " + command);
     EXPECT_EQ(result.status, 0) << command << ": " << result.output;
   }
-  auto list = sh(trackerctl() + " --json containers");
+  auto list = run_with_stderr(trackerctl() + " --json containers");
   EXPECT_TRUE(contains(list.output, "\"nginx\""));
 }
 
@@ -224,7 +212,7 @@ TEST_F(DbusPolkitTest, AnUnprivilegedUserIsDeniedByDefault) {
                        "Access denied: SetEnrichment requires the "
                        "org.khulnasoft.tracker1.manage authorization"));
   // Enrichment stayed on.
-  EXPECT_EQ(sh(trackerctl() + " enrichment").output, "on\n");
+  EXPECT_EQ(run_with_stderr(trackerctl() + " enrichment").output, "on");
 }
 
 TEST_F(DbusPolkitTest, AtATerminalTheUserIsAskedForAPassword) {
@@ -311,7 +299,7 @@ TEST_F(DbusPolkitTest, ARuleForTheUsersGroupGrantsBoth) {
     auto result = user_->run(trackerctl() + " " + command);
     EXPECT_EQ(result.status, 0) << command << ": " << result.output;
   }
-  EXPECT_EQ(sh(trackerctl() + " enrichment").output, "off\n");
+  EXPECT_EQ(run_with_stderr(trackerctl() + " enrichment").output, "off");
   EXPECT_TRUE(contains(user_->run(trackerctl() + " container nginx").output,
                        "Image: docker.io/library/nginx:1.25"));
 }

@@ -11,16 +11,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cri_containerd.h"
 #include "enrich/runtime_client.h"
+#include "harness.h"
 
 namespace tracker {
 namespace {
@@ -33,59 +31,19 @@ using test_support::kubelet_container_config;
 using test_support::kubelet_pod_config;
 using test_support::random_uuid;
 using test_support::source_root;
+using testing::Cleanup;
+using testing::kContainerdSocket;
+using testing::kCtr;
+using testing::kDocker;
+using testing::kDockerSocket;
+using testing::kLimits;
+using testing::kPodman;
+using testing::kPodmanSocket;
+using testing::run;
 
 constexpr auto kDeadline = 2000ms;
 const std::string kImage = "localhost/tracker-test/busybox:latest";
-const std::string kDockerSocket = "/var/run/docker.sock";
-const std::string kPodmanSocket = "/run/podman/podman.sock";
-const std::string kContainerdSocket = "/run/containerd/containerd.sock";
 const std::string kNamespace = "tracker-test";
-
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci && std::string_view(ci) == "true";
-}
-
-// A missing prerequisite skips, but fails under CI=true: nothing skips in CI.
-#define REQUIRE_PREREQ(condition, what)                                  \
-  do {                                                                   \
-    if (!(condition)) {                                                  \
-      if (in_ci()) FAIL() << "missing prerequisite (CI=true): " << what; \
-      GTEST_SKIP() << "missing prerequisite: " << what;                  \
-    }                                                                    \
-  } while (0)
-
-struct Output {
-  int status = -1;
-  std::string text;  // stdout, trailing newline removed
-};
-
-// Runs a shell command of our own making (no outside input goes into it).
-Output run(const std::string& command) {
-  Output out;
-  FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
-  if (!pipe) return out;
-  char buffer[4096];
-  std::size_t got;
-  while ((got = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.text.append(buffer, got);
-  int status = pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  while (!out.text.empty() && (out.text.back() == '\n' || out.text.back() == '\r'))
-    out.text.pop_back();
-  return out;
-}
-
-// Runs its cleanup however the test leaves the scope (ASSERT included).
-class Cleanup {
- public:
-  explicit Cleanup(std::function<void()> action) : action_(std::move(action)) {}
-  ~Cleanup() { action_(); }
-  Cleanup(const Cleanup&) = delete;
-  Cleanup& operator=(const Cleanup&) = delete;
-
- private:
-  std::function<void()> action_;
-};
 
 std::string unique_suffix() {
   return std::to_string(getpid()) + "-" +
@@ -107,7 +65,7 @@ double time_inspect(RuntimeClient& client, const std::string& id) {
 
 void report_time(const char* runtime, double ms) {
   std::cout << "[ timing   ] one " << runtime << " inspect: " << ms << " ms\n";
-  testing::Test::RecordProperty(std::string(runtime) + "_inspect_ms", std::to_string(ms));
+  ::testing::Test::RecordProperty(std::string(runtime) + "_inspect_ms", std::to_string(ms));
 }
 
 // Within the last hour and not in the future: the clocks agree.
@@ -120,7 +78,7 @@ void expect_recent(std::int64_t ns, const char* what) {
 }
 
 // The shared daemons and the test image, set up once for every test.
-class Runtimes : public testing::Environment {
+class Runtimes : public ::testing::Environment {
  public:
   static inline std::string problem;  // empty when everything is there
 
@@ -146,7 +104,7 @@ class Runtimes : public testing::Environment {
       }
     }
     if (!root.empty()) run((root / "tests/fixtures/busybox-image.sh").string() + " " + kNamespace);
-    if (run("docker -H unix://" + kDockerSocket + " image inspect " + kImage).status != 0)
+    if (run(kDocker + "image inspect " + kImage).status != 0)
       problem = "image " + kImage + " is missing (tests/fixtures/busybox-image.sh)";
     root_ = root;
   }
@@ -171,32 +129,29 @@ class Runtimes : public testing::Environment {
   static inline fs::path root_;
 };
 
-class EnrichRuntimes : public testing::Test {
+class EnrichRuntimes : public ::testing::Test {
  protected:
-  void SetUp() override { REQUIRE_PREREQ(Runtimes::problem.empty(), Runtimes::problem); }
+  void SetUp() override { REQUIRE_PREREQUISITE(Runtimes::problem.empty(), Runtimes::problem); }
 };
 
-const std::string kDockerCli = "docker -H unix:///var/run/docker.sock";
-const std::string kPodmanCli = "podman --runtime runc --cgroup-manager cgroupfs";
-const std::string kCtrCli = "ctr --address /run/containerd/containerd.sock -n " + kNamespace;
-const std::string kRunOptions =
-    " --network none --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 ";
+const std::string kRunOptions = " --network none --runtime runc" + kLimits;
 
 TEST_F(EnrichRuntimes, Docker) {
   auto name = "enrich-it-" + unique_suffix();
   auto sandbox_name = name + "-sandbox";
-  Cleanup cleanup([&] { run(kDockerCli + " rm -f " + name + " " + sandbox_name); });
-  auto id = run(kDockerCli + " run -d --name " + name + kRunOptions +
-                "--label tracker.test=enrich " + kImage)
-                .text;
+  Cleanup cleanup;
+  cleanup.add(kDocker + "rm -f " + name + " " + sandbox_name);
+  auto id = run(kDocker + " run -d --name " + name + kRunOptions + "--label tracker.test=enrich " +
+                kImage)
+                .output;
   ASSERT_EQ(id.size(), 64u) << "docker run failed";
-  auto sandbox_id = run(kDockerCli + " run -d --name " + sandbox_name + kRunOptions +
+  auto sandbox_id = run(kDocker + " run -d --name " + sandbox_name + kRunOptions +
                         "--label io.kubernetes.docker.type=podsandbox "
                         "--label io.kubernetes.pod.name=web-0 "
                         "--label io.kubernetes.pod.namespace=shop "
                         "--label io.kubernetes.pod.uid=0d6e1b3a-8f4c-4e1b-9c1d-2f3a4b5c6d7e " +
                         kImage)
-                        .text;
+                        .output;
 
   auto client = make_docker_client(kDockerSocket);
   auto result = client->inspect(id, kDeadline);
@@ -206,10 +161,10 @@ TEST_F(EnrichRuntimes, Docker) {
   EXPECT_EQ(info.id, id);
   EXPECT_EQ(info.name, name);
   EXPECT_EQ(info.image, kImage);
-  EXPECT_EQ(info.image_id, run(kDockerCli + " inspect -f '{{.Image}}' " + id).text);
+  EXPECT_EQ(info.image_id, run(kDocker + " inspect -f '{{.Image}}' " + id).output);
   EXPECT_EQ(info.image_digest, "") << "a loaded image has no repo digest";
   EXPECT_EQ(std::to_string(info.init_pid),
-            run(kDockerCli + " inspect -f '{{.State.Pid}}' " + id).text);
+            run(kDocker + " inspect -f '{{.State.Pid}}' " + id).output);
   EXPECT_EQ(info.labels.at("tracker.test"), "enrich");
   expect_recent(info.created_ns, "created");
   expect_recent(info.started_ns, "started");
@@ -262,18 +217,17 @@ TEST_F(EnrichRuntimes, Docker) {
 TEST_F(EnrichRuntimes, Podman) {
   auto name = "enrich-it-" + unique_suffix();
   auto pod = name + "-pod";
-  Cleanup cleanup([&] {
-    run(kPodmanCli + " rm -f -t 0 " + name + " " + name + "-in-pod");
-    run(kPodmanCli + " pod rm -f " + pod);
-  });
-  auto id = run(kPodmanCli + " run -d --name " + name + kRunOptions +
-                "--label tracker.test=enrich " + kImage)
-                .text;
+  Cleanup cleanup;
+  cleanup.add(kPodman + "rm -f -t 0 " + name + " " + name + "-in-pod; " + kPodman + "pod rm -f " +
+              pod);
+  auto id = run(kPodman + " run -d --name " + name + kRunOptions + "--label tracker.test=enrich " +
+                kImage)
+                .output;
   ASSERT_EQ(id.size(), 64u) << "podman run failed";
-  auto pod_id = run(kPodmanCli + " pod create --infra=false --name " + pod).text;
-  auto in_pod_id = run(kPodmanCli + " run -d --pod " + pod + " --name " + name + "-in-pod" +
-                       kRunOptions + kImage)
-                       .text;
+  auto pod_id = run(kPodman + " pod create --infra=false --name " + pod).output;
+  auto in_pod_id =
+      run(kPodman + " run -d --pod " + pod + " --name " + name + "-in-pod" + kRunOptions + kImage)
+          .output;
 
   auto client = make_podman_client(kPodmanSocket);
   auto result = client->inspect(id, kDeadline);
@@ -283,11 +237,11 @@ TEST_F(EnrichRuntimes, Podman) {
   EXPECT_EQ(info.id, id);
   EXPECT_EQ(info.name, name);
   EXPECT_EQ(info.image, kImage);
-  EXPECT_EQ(info.image_id, "sha256:" + run(kPodmanCli + " inspect -f '{{.Image}}' " + id).text);
-  EXPECT_EQ(info.image_digest, run(kPodmanCli + " inspect -f '{{.ImageDigest}}' " + id).text);
+  EXPECT_EQ(info.image_id, "sha256:" + run(kPodman + " inspect -f '{{.Image}}' " + id).output);
+  EXPECT_EQ(info.image_digest, run(kPodman + " inspect -f '{{.ImageDigest}}' " + id).output);
   EXPECT_TRUE(info.image_digest.starts_with("sha256:"));
   EXPECT_EQ(std::to_string(info.init_pid),
-            run(kPodmanCli + " inspect -f '{{.State.Pid}}' " + id).text);
+            run(kPodman + " inspect -f '{{.State.Pid}}' " + id).output);
   EXPECT_EQ(info.labels.at("tracker.test"), "enrich");
   expect_recent(info.created_ns, "created");
   expect_recent(info.started_ns, "started");
@@ -308,11 +262,9 @@ TEST_F(EnrichRuntimes, Podman) {
 
 TEST_F(EnrichRuntimes, Containerd) {
   auto id = "enrich-it-" + unique_suffix();
-  Cleanup cleanup([&] {
-    run(kCtrCli + " task rm -f " + id);
-    run(kCtrCli + " container rm " + id);
-  });
-  ASSERT_EQ(run(kCtrCli + " run -d --label tracker.test=enrich --label io.kubernetes.pod.name=p1 " +
+  Cleanup cleanup;
+  cleanup.add(kCtr + "task rm -f " + id + "; " + kCtr + "container rm " + id);
+  ASSERT_EQ(run(kCtr + " run -d --label tracker.test=enrich --label io.kubernetes.pod.name=p1 " +
                 kImage + " " + id)
                 .status,
             0)
@@ -325,12 +277,12 @@ TEST_F(EnrichRuntimes, Containerd) {
   EXPECT_EQ(info.id, id);
   EXPECT_EQ(info.image, kImage);
   // ctr image ls -q lists names; the target digest comes from `ctr image ls`.
-  auto listing = run(kCtrCli + " image ls | grep '^" + kImage + " '").text;
+  auto listing = run(kCtr + " image ls | grep '^" + kImage + " '").output;
   EXPECT_NE(listing.find(info.image_digest), std::string::npos) << listing;
   EXPECT_TRUE(info.image_digest.starts_with("sha256:"));
-  EXPECT_EQ(info.image_id, run(kDockerCli + " image inspect -f '{{.Id}}' " + kImage).text)
+  EXPECT_EQ(info.image_id, run(kDocker + " image inspect -f '{{.Id}}' " + kImage).output)
       << "the config digest, the same image id Docker reports";
-  auto task = run(kCtrCli + " task ls | awk '$1 == \"" + id + "\" {print $2}'").text;
+  auto task = run(kCtr + " task ls | awk '$1 == \"" + id + "\" {print $2}'").output;
   EXPECT_EQ(std::to_string(info.init_pid), task);
   EXPECT_EQ(info.labels.at("tracker.test"), "enrich");
   EXPECT_EQ(info.pod.name, "p1");
@@ -344,7 +296,7 @@ TEST_F(EnrichRuntimes, Containerd) {
 }
 
 TEST_F(EnrichRuntimes, CriContainerdPod) {
-  REQUIRE_PREREQ(!Runtimes::root().empty(), "tests/fixtures/busybox-image.sh");
+  REQUIRE_PREREQUISITE(!Runtimes::root().empty(), "tests/fixtures/busybox-image.sh");
   CriContainerd containerd(kImage);
   std::string problem;
   ASSERT_TRUE(containerd.start(problem)) << problem;
@@ -378,7 +330,7 @@ TEST_F(EnrichRuntimes, CriContainerdPod) {
   EXPECT_EQ(app.info.id, container_ids[0]);
   EXPECT_EQ(app.info.name, "app");
   EXPECT_EQ(app.info.image, kImage);
-  EXPECT_EQ(app.info.image_id, run(kDockerCli + " image inspect -f '{{.Id}}' " + kImage).text);
+  EXPECT_EQ(app.info.image_id, run(kDocker + " image inspect -f '{{.Id}}' " + kImage).output);
   EXPECT_GT(app.info.init_pid, 0);
   EXPECT_TRUE(fs::exists("/proc/" + std::to_string(app.info.init_pid)));
   expect_recent(app.info.created_ns, "created");
@@ -433,7 +385,8 @@ TEST_F(EnrichRuntimes, CriContainerdPod) {
 }
 
 // Registered before main() runs, so gtest_main serves.
-testing::Environment* const runtimes_environment = testing::AddGlobalTestEnvironment(new Runtimes);
+::testing::Environment* const runtimes_environment =
+    ::testing::AddGlobalTestEnvironment(new Runtimes);
 
 }  // namespace
 }  // namespace tracker

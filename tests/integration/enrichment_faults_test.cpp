@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -41,14 +40,6 @@ using test_support::TempDir;
 constexpr auto kDeadline = 2000ms;
 // What a loaded 2-core test machine adds on top of a deadline.
 constexpr auto kSlack = 1500ms;
-const std::string kPodmanSocket = "/run/podman/podman.sock";
-const std::string kLimits = " --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 ";
-const std::string kPodman = "podman --runtime runc --cgroup-manager cgroupfs ";
-
-std::string test_image() {
-  const char* image = std::getenv("TRACKER_TEST_IMAGE");
-  return image ? image : "localhost/tracker-test/busybox:latest";
-}
 
 std::chrono::milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);

@@ -2,33 +2,12 @@
 // line already carries what the runtime knows, and faults never stall it.
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "harness.h"
 
 namespace tracker::testing {
 namespace {
-
-std::string test_image() {
-  const char* image = std::getenv("TRACKER_TEST_IMAGE");
-  return image ? image : "localhost/tracker-test/busybox:latest";
-}
-
-const std::string kLimits = " --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 ";
-const std::string kPodman = "podman --runtime runc --cgroup-manager cgroupfs ";
-
-// Removes what a test started, whatever happens.
-class Cleanup {
- public:
-  ~Cleanup() {
-    for (auto it = commands_.rbegin(); it != commands_.rend(); ++it) run(*it);
-  }
-  void add(std::string command) { commands_.push_back(std::move(command)); }
-
- private:
-  std::vector<std::string> commands_;
-};
 
 std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -

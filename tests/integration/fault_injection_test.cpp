@@ -47,31 +47,12 @@ using test_support::http_response;
 using test_support::send_all;
 using test_support::TempDir;
 
-const std::string kDockerSocket = "/var/run/docker.sock";
-const std::string kContainerdSocket = "/run/containerd/containerd.sock";
-const std::string kPodmanSocket = "/run/podman/podman.sock";
-const std::string kLimits = " --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 ";
-const std::string kDocker = "docker -H unix://" + kDockerSocket + " ";
-const std::string kPodman = "podman --runtime runc --cgroup-manager cgroupfs ";
-const std::string kCtr = "ctr --address " + kContainerdSocket + " -n tracker-test ";
-
 const char* const kBusName = "org.khulnasoft.Tracker1";
 const char* const kManagerPath = "/org/khulnasoft/Tracker1";
 const char* const kManager = "org.khulnasoft.Tracker1.Manager";
-const std::string kBusPolicyPath = "/etc/dbus-1/system.d/org.khulnasoft.Tracker1.conf";
 
 // What the issue allows between a runtime socket returning and enrichment.
 constexpr auto kResumeBound = 2000ms;
-
-std::string test_image() {
-  const char* image = std::getenv("TRACKER_TEST_IMAGE");
-  return image ? image : "localhost/tracker-test/busybox:latest";
-}
-
-std::string source_path(const std::string& relative) {
-  const char* root = std::getenv("TRACKER_SOURCE_ROOT");
-  return std::string(root ? root : ".") + "/" + relative;
-}
 
 std::chrono::milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
@@ -91,11 +72,6 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
     std::this_thread::sleep_for(period);
   }
   return true;
-}
-
-// stdout and stderr of a shell command together.
-CommandResult run_logged(const std::string& command) {
-  return run("{ " + command + " ; } 2>&1");
 }
 
 bool socket_accepts(const std::string& path) {
@@ -152,14 +128,14 @@ std::optional<Container> start_container(const std::string& runtime, Cleanup& cl
   std::string name = "tracker-fault-" + random_hex_id(10);
   CommandResult started;
   if (runtime == "docker") {
-    started = run_logged(kDocker + "run -d --network none --runtime runc" + kLimits + docker_flags +
-                         " --name " + name + " " + test_image());
+    started = run_with_stderr(kDocker + "run -d --network none --runtime runc" + kLimits +
+                              docker_flags + " --name " + name + " " + test_image());
   } else if (runtime == "podman") {
-    started = run_logged(kPodman + "run -d --network none" + kLimits + "--name " + name + " " +
-                         test_image());
+    started = run_with_stderr(kPodman + "run -d --network none" + kLimits + "--name " + name + " " +
+                              test_image());
   } else {
-    started = run_logged(kCtr + "run -d --null-io --label nerdctl/name=" + name + " " +
-                         test_image() + " " + name);
+    started = run_with_stderr(kCtr + "run -d --null-io --label nerdctl/name=" + name + " " +
+                              test_image() + " " + name);
     if (started.status == 0) started.output = name;
   }
   if (started.status != 0) {
@@ -197,46 +173,6 @@ void probe_exec(const std::string& cgroup_dir) {
 
 // ---------------------------------------------------------------------------
 // tracker on the system bus.
-
-// The project's bus policy, installed so tracker may own its name; whatever
-// was there before comes back.
-class BusPolicyFile {
- public:
-  BusPolicyFile() {
-    if (fs::exists(kBusPolicyPath)) backup_ = read_all(kBusPolicyPath);
-    fs::create_directories(fs::path(kBusPolicyPath).parent_path());
-    std::ofstream(kBusPolicyPath) << read_all(source_path("dbus/org.khulnasoft.Tracker1.conf"));
-    reload();
-  }
-  ~BusPolicyFile() {
-    if (backup_)
-      std::ofstream(kBusPolicyPath) << *backup_;
-    else
-      fs::remove(kBusPolicyPath);
-    reload();
-  }
-  BusPolicyFile(const BusPolicyFile&) = delete;
-  BusPolicyFile& operator=(const BusPolicyFile&) = delete;
-
- private:
-  static std::string read_all(const std::string& path) {
-    std::ifstream file(path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-  }
-  static void reload() {
-    run("dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus "
-        "org.freedesktop.DBus.ReloadConfig");
-  }
-  std::optional<std::string> backup_;
-};
-
-bool system_bus_up() {
-  return command_succeeds(
-      "timeout 5 dbus-send --system --print-reply --dest=org.freedesktop.DBus "
-      "/org/freedesktop/DBus org.freedesktop.DBus.GetId");
-}
 
 class Bus {
  public:
@@ -431,9 +367,10 @@ class RuntimeKilledTest : public ::testing::TestWithParam<RuntimeCase> {};
 class Restart {
  public:
   Restart(const std::string& daemon, int down_seconds) {
-    command_ = source_path("tests/fixtures/runtimes.sh") + " restart " + daemon +
+    command_ = source_file("tests/fixtures/runtimes.sh") + " restart " + daemon +
                " --kill --down " + std::to_string(down_seconds);
-    result_ = std::async(std::launch::async, [command = command_] { return run_logged(command); });
+    result_ =
+        std::async(std::launch::async, [command = command_] { return run_with_stderr(command); });
   }
   ~Restart() {
     if (result_.valid()) result_.wait();
@@ -497,18 +434,18 @@ bool exec_named(const TrackerProcess& tracker, const Container& c, std::int64_t 
 TEST_P(RuntimeKilledTest, EveryContainerIsEnrichedWithin2sOfTheSocketReturning) {
   const auto& param = GetParam();
   REQUIRE_PREREQUISITE(geteuid() == 0, "root");
-  REQUIRE_PREREQUISITE(system_bus_up(), "the system bus (tests/fixtures/runtimes.sh start)");
+  REQUIRE_PREREQUISITE(system_bus_answers(), "the system bus (tests/fixtures/runtimes.sh start)");
   REQUIRE_PREREQUISITE(runtimes_answer(),
                        "dockerd, containerd and podman's API service "
                        "(tests/fixtures/runtimes.sh start)");
   REQUIRE_PREREQUISITE(image_everywhere(), test_image() + " (tests/fixtures/busybox-image.sh)");
-  auto status = run_logged(source_path("tests/fixtures/runtimes.sh") + " status");
+  auto status = run_with_stderr(source_file("tests/fixtures/runtimes.sh") + " status");
   REQUIRE_PREREQUISITE(started_by_fixtures(status.output, param.daemon),
                        param.daemon +
                            " started by tests/fixtures/runtimes.sh, which may restart "
                            "it; its status:\n" +
                            status.output);
-  BusPolicyFile policy;
+  InstalledBusPolicy policy;
   Cleanup cleanup;
 
   // Containers of the runtime, and one of each other runtime as a witness.
@@ -759,8 +696,8 @@ TEST_P(SlowRuntimeTest, OtherRuntimesAreEnrichedOnTime) {
     slow_ones.push_back(std::make_unique<SyntheticContainer>());
     ASSERT_TRUE(slow_ones.back()->created());
     std::string name = "tracker-slow-" + random_hex_id(8);
-    auto started = run_logged(kPodman + "run -d --network none" + kLimits + "--name " + name + " " +
-                              test_image());
+    auto started = run_with_stderr(kPodman + "run -d --network none" + kLimits + "--name " + name +
+                                   " " + test_image());
     ASSERT_EQ(started.status, 0) << started.output;
     auto returned = Clock::now();
     std::string id = started.output.substr(started.output.rfind('\n') + 1);
@@ -827,8 +764,8 @@ INSTANTIATE_TEST_SUITE_P(Deadlines, SlowRuntimeTest,
 
 TEST(FaultInjection, RingBufferOverflowIsCountedAndReconciled) {
   REQUIRE_PREREQUISITE(geteuid() == 0, "root");
-  REQUIRE_PREREQUISITE(system_bus_up(), "the system bus (tests/fixtures/runtimes.sh start)");
-  BusPolicyFile policy;
+  REQUIRE_PREREQUISITE(system_bus_answers(), "the system bus (tests/fixtures/runtimes.sh start)");
+  InstalledBusPolicy policy;
   TempDir dir("tracker-overflow-");
   // Output goes nowhere: the test reads tracker's state from the bus.
   std::ofstream(dir.file("tracker.conf")) << "[Output]\nPath=/dev/null\n";
@@ -908,12 +845,12 @@ TEST(FaultInjection, RingBufferOverflowIsCountedAndReconciled) {
 
 TEST(FaultInjection, SigkilledTrackerReportsEachRunningContainerOnce) {
   REQUIRE_PREREQUISITE(geteuid() == 0, "root");
-  REQUIRE_PREREQUISITE(system_bus_up(), "the system bus (tests/fixtures/runtimes.sh start)");
+  REQUIRE_PREREQUISITE(system_bus_answers(), "the system bus (tests/fixtures/runtimes.sh start)");
   REQUIRE_PREREQUISITE(runtimes_answer(),
                        "dockerd, containerd and podman's API service "
                        "(tests/fixtures/runtimes.sh start)");
   REQUIRE_PREREQUISITE(image_everywhere(), test_image() + " (tests/fixtures/busybox-image.sh)");
-  BusPolicyFile policy;
+  InstalledBusPolicy policy;
   Cleanup cleanup;
   std::string problem;
   std::vector<Container> mine;
@@ -1112,8 +1049,8 @@ StormTally collect(Client& client) {
 
 TEST(FaultInjection, ThousandConcurrentBusCallsAreAllAnswered) {
   REQUIRE_PREREQUISITE(geteuid() == 0, "root");
-  REQUIRE_PREREQUISITE(system_bus_up(), "the system bus (tests/fixtures/runtimes.sh start)");
-  BusPolicyFile policy;
+  REQUIRE_PREREQUISITE(system_bus_answers(), "the system bus (tests/fixtures/runtimes.sh start)");
+  InstalledBusPolicy policy;
   std::vector<std::unique_ptr<SyntheticContainer>> containers;
   std::vector<std::string> ids;
   for (int i = 0; i < 40; ++i) {

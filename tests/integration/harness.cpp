@@ -22,9 +22,11 @@ bool in_ci() {
   return ci && std::string(ci) == "true";
 }
 
-CommandResult run(const std::string& shell_command) {
+namespace {
+
+CommandResult capture(const std::string& shell_command) {
   CommandResult result;
-  FILE* pipe = popen((shell_command + " 2>/dev/null").c_str(), "r");
+  FILE* pipe = popen(shell_command.c_str(), "r");
   if (!pipe) return result;
   char buffer[4096];
   size_t n;
@@ -34,6 +36,16 @@ CommandResult run(const std::string& shell_command) {
   while (!result.output.empty() && isspace(static_cast<unsigned char>(result.output.back())))
     result.output.pop_back();
   return result;
+}
+
+}  // namespace
+
+CommandResult run(const std::string& shell_command) {
+  return capture(shell_command + " 2>/dev/null");
+}
+
+CommandResult run_with_stderr(const std::string& shell_command) {
+  return capture("{ " + shell_command + "\n} 2>&1");
 }
 
 bool command_succeeds(const std::string& shell_command) {
@@ -53,6 +65,11 @@ std::string trackerctl_binary() {
 std::string source_file(const std::string& relative) {
   const char* root = std::getenv("TRACKER_SOURCE_ROOT");
   return std::string(root ? root : ".") + "/" + relative;
+}
+
+std::string test_image() {
+  const char* image = std::getenv("TRACKER_TEST_IMAGE");
+  return image ? image : "localhost/tracker-test/busybox:latest";
 }
 
 std::string read_file(const std::string& path) {

@@ -28,7 +28,10 @@ struct CommandResult {
   int status = -1;     // exit status, or -1 when it could not run
   std::string output;  // stdout, trailing whitespace trimmed
 };
+// `shell_command` through /bin/sh; stderr is discarded.
 CommandResult run(const std::string& shell_command);
+// The same with stderr in the output as well.
+CommandResult run_with_stderr(const std::string& shell_command);
 bool command_succeeds(const std::string& shell_command);
 
 std::string tracker_binary();
@@ -37,6 +40,17 @@ std::string source_file(const std::string& relative);  // in the source tree
 std::string read_file(const std::string& path);
 bool system_bus_answers();
 void reload_bus_config();
+
+// ---- the runtimes of tests/fixtures/runtimes.sh ------------------------------
+inline const std::string kDockerSocket = "/var/run/docker.sock";
+inline const std::string kContainerdSocket = "/run/containerd/containerd.sock";
+inline const std::string kPodmanSocket = "/run/podman/podman.sock";
+// `run` flags for every test container: the fixtures' daemons inherit no sane limits.
+inline const std::string kLimits = " --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 ";
+inline const std::string kDocker = "docker -H unix://" + kDockerSocket + " ";
+inline const std::string kPodman = "podman --runtime runc --cgroup-manager cgroupfs ";
+inline const std::string kCtr = "ctr --address " + kContainerdSocket + " -n tracker-test ";
+std::string test_image();  // TRACKER_TEST_IMAGE, else the image of tests/fixtures/busybox-image.sh
 
 // A file put in place for a test; whatever was there before comes back.
 class InstalledFile {

@@ -2,19 +2,11 @@
 // local busybox test image (tests/fixtures/busybox-image.sh).
 #include <unistd.h>
 
-#include <cstdlib>
 
 #include "harness.h"
 
 namespace tracker::testing {
 namespace {
-
-std::string test_image() {
-  const char* image = std::getenv("TRACKER_TEST_IMAGE");
-  return image ? image : "localhost/tracker-test/busybox:latest";
-}
-
-constexpr const char* kLimits = "--ulimit nofile=1024:1024 --ulimit nproc=1024:1024";
 
 struct Runtime {
   std::string name;    // as tracker reports it
@@ -34,14 +26,11 @@ std::string fill(std::string text, const std::string& key, const std::string& va
 const std::vector<Runtime>& runtimes() {
   static const std::vector<Runtime> all = {
       {"docker", "docker image inspect " + test_image(),
-       "docker run -d --network none --runtime runc " + std::string(kLimits) + " --name {name} " +
-           test_image(),
+       "docker run -d --network none --runtime runc " + kLimits + " --name {name} " + test_image(),
        "docker exec {id} /bin/true", "docker rm -f {id}"},
       {"podman", "podman image exists " + test_image(),
-       "podman --runtime runc --cgroup-manager cgroupfs run -d --network none " +
-           std::string(kLimits) + " --name {name} " + test_image(),
-       "podman --runtime runc --cgroup-manager cgroupfs exec {id} /bin/true",
-       "podman --runtime runc --cgroup-manager cgroupfs rm -f -t 0 {id}"},
+       kPodman + "run -d --network none " + kLimits + " --name {name} " + test_image(),
+       kPodman + "exec {id} /bin/true", kPodman + "rm -f -t 0 {id}"},
       {"containerd",
        "ctr -n tracker-test image check name==" + test_image() + " | grep -q complete",
        "ctr -n tracker-test run -d --null-io " + test_image() + " {name}",
