@@ -167,6 +167,18 @@ void write_json(const std::string& path, const Json::Value& value) {
   if (!file) throw std::runtime_error("cannot write " + path);
 }
 
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(separator, start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) parts.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
 void write_result(const Args& args, const Json::Value& result) {
   std::string out = args.get("out", "");
   if (!out.empty()) write_json(out, result);

@@ -51,6 +51,8 @@ Shell sh(const std::string& command);
 // Same, but failing is fatal (the message names the command).
 std::string must(const std::string& command);
 std::string shell_quote(const std::string& text);
+// The non-empty fields of `text` between `separator`s.
+std::vector<std::string> split(const std::string& text, char separator);
 
 // ---- figures -----------------------------------------------------------------
 // Nearest-rank percentile (p in [0, 100]) of `values`; 0 when empty.

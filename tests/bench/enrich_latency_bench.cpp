@@ -166,18 +166,6 @@ std::map<std::string, double> lookups_in_log(const std::string& path) {
   return result;
 }
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto end = text.find(separator, start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) parts.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
-
 int run(const Args& args) {
   long count = args.number("count", 20);
   std::string log = args.get("log", "/tmp/tracker-bench-enrich.log");

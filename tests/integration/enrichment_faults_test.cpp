@@ -41,16 +41,6 @@ constexpr auto kDeadline = 2000ms;
 // What a loaded 2-core test machine adds on top of a deadline.
 constexpr auto kSlack = 1500ms;
 
-std::chrono::milliseconds since(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
-
-std::int64_t epoch_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // The enrichment warnings in tracker's stderr ("tracker: warning: enrich: …")
 // that contain `needle`. Other topics (D-Bus, kernel) are not these tests' business.
 std::vector<std::string> enrich_warnings(const std::string& stderr_text,

@@ -9,11 +9,6 @@
 namespace tracker::testing {
 namespace {
 
-std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                               start);
-}
-
 struct Case {
   std::string name;
   std::string ready;

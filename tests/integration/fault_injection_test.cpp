@@ -54,16 +54,6 @@ const char* const kManager = "org.khulnasoft.Tracker1.Manager";
 // What the issue allows between a runtime socket returning and enrichment.
 constexpr auto kResumeBound = 2000ms;
 
-std::chrono::milliseconds since(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
-
-std::int64_t epoch_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
                 std::chrono::milliseconds period = 20ms) {
   auto until = Clock::now() + timeout;
@@ -294,18 +284,15 @@ bool is_sanitizer_build(pid_t pid) {
   return false;
 }
 
-std::vector<std::string> tracker_args(std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"--containers",
-                                   "--cri",
-                                   "docker:" + kDockerSocket,
-                                   "--cri",
-                                   "containerd:" + kContainerdSocket,
-                                   "--cri",
-                                   "podman:" + kPodmanSocket,
-                                   "--output",
-                                   "json",
-                                   "--scope",
-                                   "container"};
+const std::vector<std::string> kFixtureRuntimes = {
+    "docker:" + kDockerSocket, "containerd:" + kContainerdSocket, "podman:" + kPodmanSocket};
+
+// tracker enriching from `runtimes` ("runtime:socket"), JSON output of containers only.
+std::vector<std::string> tracker_args(std::vector<std::string> extra = {},
+                                      const std::vector<std::string>& runtimes = kFixtureRuntimes) {
+  std::vector<std::string> args = {"--containers"};
+  for (const auto& runtime : runtimes) args.insert(args.end(), {"--cri", runtime});
+  args.insert(args.end(), {"--output", "json", "--scope", "container"});
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -675,16 +662,7 @@ TEST_P(SlowRuntimeTest, OtherRuntimesAreEnrichedOnTime) {
   SyntheticContainer existing;  // the slow runtime is asked about it at start-up
   ASSERT_TRUE(existing.created());
 
-  std::vector<std::string> args = {"--containers",
-                                   "--cri",
-                                   "docker:" + slow.path(),
-                                   "--cri",
-                                   "podman:" + kPodmanSocket,
-                                   "--output",
-                                   "json",
-                                   "--scope",
-                                   "container"};
-  args.insert(args.end(), extra.begin(), extra.end());
+  auto args = tracker_args(extra, {"docker:" + slow.path(), "podman:" + kPodmanSocket});
   TrackerProcess tracker(args, kNoBus);
   ASSERT_TRUE(tracker.wait_ready(30s)) << tracker.stderr_text();
 

@@ -115,6 +115,17 @@ InstalledBusPolicy::~InstalledBusPolicy() {
   reload_bus_config();
 }
 
+std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start);
+}
+
+std::int64_t epoch_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string random_hex_id(std::size_t length) {
   static std::mt19937_64 random{std::random_device{}()};
   static const char* digits = "0123456789abcdef";

@@ -75,6 +75,8 @@ class InstalledBusPolicy {
   InstalledFile file_;
 };
 std::string random_hex_id(std::size_t length = 64);
+std::chrono::milliseconds since(std::chrono::steady_clock::time_point start);
+std::int64_t epoch_ns();      // CLOCK_REALTIME, as tracker's event timestamps
 std::string unified_mount();  // the tracked v2 hierarchy here, e.g. /sys/fs/cgroup/unified
 
 // Runs what a test set up, in reverse order, however the test ends.

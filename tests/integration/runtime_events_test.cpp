@@ -2,7 +2,6 @@
 // local busybox test image (tests/fixtures/busybox-image.sh).
 #include <unistd.h>
 
-
 #include "harness.h"
 
 namespace tracker::testing {
