@@ -4,6 +4,8 @@
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
 
+#include "enrich/protobuf_log.h"
+
 namespace tracker {
 namespace {
 
@@ -51,6 +53,7 @@ const char* code_name(grpc::StatusCode code) {
 }  // namespace
 
 std::shared_ptr<grpc::Channel> make_unix_channel(const std::string& socket_path) {
+  route_protobuf_log();
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
   args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);

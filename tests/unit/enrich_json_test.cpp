@@ -2,15 +2,23 @@
 // then everything a broken or hostile runtime might send instead.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "enrich/containerd_reply.h"
 #include "enrich/cri_info.h"
+#include "enrich/cri_runtime_v1.pb.h"
 #include "enrich/docker_json.h"
 #include "enrich/image_ref.h"
 #include "enrich/oci_manifest.h"
 #include "enrich/pod_labels.h"
+#include "enrich/protobuf_log.h"
 #include "enrich/rfc3339.h"
+#include "util/log.h"
 
 namespace tracker {
 namespace {
@@ -581,6 +589,43 @@ TEST(OciManifest, IndexGivesPlatformManifest) {
   EXPECT_EQ(parse_manifest_step("garbage", "linux", "amd64").config_digest, "");
   EXPECT_EQ(parse_manifest_step(R"({"manifests": 5})", "linux", "amd64").manifest_digest, "");
   EXPECT_FALSE(host_architecture().empty());
+}
+
+// What stderr receives while `action` runs.
+std::string stderr_of(const std::function<void()>& action) {
+  std::fflush(stderr);
+  FILE* capture = std::tmpfile();
+  int saved = dup(STDERR_FILENO);
+  dup2(fileno(capture), STDERR_FILENO);
+  action();
+  std::fflush(stderr);
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  std::string text;
+  std::rewind(capture);
+  for (int c; (c = std::fgetc(capture)) != EOF;) text += static_cast<char>(c);
+  std::fclose(capture);
+  return text;
+}
+
+// A runtime's reply with a string field that is not UTF-8 fails to parse;
+// protobuf's complaint goes to tracker's debug log, not straight to stderr.
+TEST(ProtobufLog, RejectedFieldsGoToTheDebugLogOnly) {
+  route_protobuf_log();
+  const std::string reply("\x0a\x03\x0a\x01\xff", 5);  // status { id: "\xff" }
+  runtime::v1::ContainerStatusResponse message;
+  bool parsed = true;
+  auto quiet = stderr_of([&] { parsed = message.ParseFromString(reply); });
+  EXPECT_FALSE(parsed);
+  EXPECT_EQ(quiet, "");
+
+  set_log_level(LogLevel::debug);
+  auto said = stderr_of([&] { parsed = message.ParseFromString(reply); });
+  set_log_level(LogLevel::info);
+  EXPECT_FALSE(parsed);
+  EXPECT_NE(said.find("tracker: debug: protobuf: "), std::string::npos) << said;
+  EXPECT_NE(said.find("runtime.v1.ContainerStatus.id"), std::string::npos) << said;
+  EXPECT_NE(said.find("invalid UTF-8"), std::string::npos) << said;
 }
 
 }  // namespace
