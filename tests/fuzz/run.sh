@@ -1,7 +1,8 @@
 #!/bin/bash
 # Builds the libFuzzer targets of tests/fuzz in their own clang build
 # (build-fuzz, or $FUZZ_BUILD_DIR) and runs each for a fixed time, starting
-# from the seed corpus in tests/fuzz/corpus/<target>. Prints executions,
+# from the seed corpus in tests/fuzz/corpus/<target>, with the dictionary
+# tests/fuzz/dict/<target>.dict where there is one. Prints executions,
 # speed and coverage per target; fails when a target crashes (or breaks one
 # of its properties), leaving the input in <build>/fuzz-artifacts/<target>/.
 #
@@ -76,11 +77,13 @@ for t in "${targets[@]}"; do
 	artifacts=$build_dir/fuzz-artifacts/$t
 	log=$build_dir/fuzz-logs/$t.log
 	mkdir -p "$corpus" "$artifacts"
+	dict=()
+	[[ ! -f tests/fuzz/dict/$t.dict ]] || dict=(-dict="tests/fuzz/dict/$t.dict")
 	rc=0
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=print_stacktrace=1 \
 		"$build_dir/tests/fuzz/${t}_fuzzer" -max_total_time="$seconds" -print_final_stats=1 \
 		-timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$artifacts/" \
-		"$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
+		"${dict[@]}" "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
 	result=ok
 	if ((rc != 0)); then
 		artifact=$(find "$artifacts" -type f -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-)
