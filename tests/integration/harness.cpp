@@ -17,11 +17,6 @@
 
 namespace tracker::testing {
 
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci && std::string(ci) == "true";
-}
-
 namespace {
 
 CommandResult capture(const std::string& shell_command) {

@@ -10,19 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "../common/prerequisite.h"
+
 namespace tracker::testing {
 
 using namespace std::chrono_literals;
-
-// Under CI=true a missing prerequisite fails the test; elsewhere it skips.
-bool in_ci();
-#define REQUIRE_PREREQUISITE(condition, what)                                        \
-  do {                                                                               \
-    if (!(condition)) {                                                              \
-      if (::tracker::testing::in_ci()) FAIL() << "missing prerequisite: " << (what); \
-      GTEST_SKIP() << "missing prerequisite: " << (what);                            \
-    }                                                                                \
-  } while (0)
 
 struct CommandResult {
   int status = -1;     // exit status, or -1 when it could not run

@@ -12,6 +12,7 @@
 #include "service/bus_util.h"
 #include "service/dbus_names.h"
 #include "service/object_path.h"
+#include "tests/common/prerequisite.h"
 #include "tests/unit/service_bus_fixture.h"
 
 namespace tracker::testing {
@@ -29,10 +30,7 @@ AuthorizerOptions ask_polkit_for_everyone() {
 class PolkitTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (bus_.address().empty()) {
-      if (getenv("CI") && std::string(getenv("CI")) == "true") FAIL() << bus_.error();
-      GTEST_SKIP() << "no private bus: " << bus_.error();
-    }
+    REQUIRE_PREREQUISITE(!bus_.address().empty(), "a private bus: " + bus_.error());
     connection_ = client_connection(bus_.address());
     manager_ = manager_proxy(*connection_);
   }

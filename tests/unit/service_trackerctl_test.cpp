@@ -9,6 +9,7 @@
 
 #include "service/dbus_names.h"
 #include "service/object_path.h"
+#include "tests/common/prerequisite.h"
 #include "tests/unit/service_bus_fixture.h"
 
 namespace tracker::testing {
@@ -33,10 +34,7 @@ Json::Value parse(const std::string& text) {
 class TrackerctlTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (bus_.address().empty()) {
-      if (getenv("CI") && std::string(getenv("CI")) == "true") FAIL() << bus_.error();
-      GTEST_SKIP() << "no private bus: " << bus_.error();
-    }
+    REQUIRE_PREREQUISITE(!bus_.address().empty(), "a private bus: " + bus_.error());
   }
 
   void start(std::optional<uid_t> privileged = getuid()) {
