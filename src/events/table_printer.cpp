@@ -4,6 +4,7 @@
 
 #include "events/printer.h"
 #include "registry/registry.h"
+#include "util/text.h"
 
 namespace tracker {
 
@@ -20,9 +21,11 @@ std::string format_value(const Arg::Value& value) {
         if constexpr (std::is_same_v<T, bool>) {
           return v ? "true" : "false";
         } else if constexpr (std::is_same_v<T, std::string>) {
-          return v;
+          return escape_for_display(v);
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-          return fmt::format("[{}]", fmt::join(v, " "));
+          std::vector<std::string> escaped;
+          for (const auto& item : v) escaped.push_back(escape_for_display(item));
+          return fmt::format("[{}]", fmt::join(escaped, " "));
         } else {
           return fmt::format("{}", v);
         }
@@ -38,10 +41,13 @@ std::string clock_time(std::int64_t epoch_ns) {
                      (epoch_ns % 1'000'000'000) / 1000);
 }
 
-// Keeps the end of an image name: the repository and tag say the most.
+// Keeps the end of an image name: the repository and tag say the most. Cuts
+// at a code point boundary.
 std::string fit(std::string_view text, std::size_t width) {
   if (text.size() <= width) return std::string(text);
-  return "~" + std::string(text.substr(text.size() - (width - 1)));
+  std::size_t start = text.size() - (width - 1);
+  while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xc0) == 0x80) ++start;
+  return "~" + std::string(text.substr(start));
 }
 
 class TablePrinter : public Printer {
@@ -64,17 +70,18 @@ class TablePrinter : public Printer {
 
   void print(const Event& event) override {
     std::string& s = out_.buffer();
-    const std::size_t line_start = s.size();
     const auto& c = event.context;
-    std::string_view comm(c.comm, strnlen(c.comm, sizeof(c.comm)));
+    // A table line is one line: process names, images and args are escaped.
+    auto comm = escape_for_display(std::string_view(c.comm, strnlen(c.comm, sizeof(c.comm))));
     fmt::format_to(std::back_inserter(s), "{:<16} {:<6} {:<16} ", clock_time(event.timestamp_ns),
                    c.uid, comm);
     if (options_.container_columns) {
-      std::string_view id = event.container ? std::string_view(event.container->id()) : "";
-      fmt::format_to(std::back_inserter(s), "{:<12} ", id.substr(0, 12));
+      auto id = escape_for_display(event.container ? event.container->id().substr(0, 12) : "");
+      fmt::format_to(std::back_inserter(s), "{:<12} ", id);
       if (options_.image_column)
         fmt::format_to(std::back_inserter(s), "{:<24} ",
-                       fit(event.container ? event.container->info.image : "", kImageWidth));
+                       fit(escape_for_display(event.container ? event.container->info.image : ""),
+                           kImageWidth));
       fmt::format_to(std::back_inserter(s), "{:<15} {:<15} ",
                      fmt::format("{}/{}", c.pid, c.host_pid),
                      fmt::format("{}/{}", c.tid, c.host_tid));
@@ -94,9 +101,6 @@ class TablePrinter : public Printer {
       fmt::format_to(std::back_inserter(s), "{}{}: {}", first ? "" : ", ", arg.name, value);
       first = false;
     }
-    // A table line is one line: no control characters from process names or args.
-    for (std::size_t i = line_start; i < s.size(); ++i)
-      if (static_cast<unsigned char>(s[i]) < 0x20) s[i] = '?';
     out_.end_line();
   }
 

@@ -796,5 +796,20 @@ INSTANTIATE_TEST_SUITE_P(Strings, TableHostileTest, testing::ValuesIn(kTableHost
                            return row.param.name;
                          });
 
+// Controls are shown escaped (util/text.h), not replaced, so the reader sees
+// what the process named itself; C1 controls (CSI) too.
+TEST(Table, ControlCharactersAreShownEscaped) {
+  auto container = enriched_container();
+  container->info.image = "evil\xc2\x9b" "2J";
+  auto event = event_of(EventType::sched_process_exec, container);
+  set_comm(event.context, "\x1b[2Jclear");
+  event.args = {{"argv", "const char**", std::vector<std::string>{"sh", "-c", "a\nb"}}};
+  auto lines = lines_of(print_table({OutputFormat::table, true, true}, {event}, false));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("\\x1b[2Jclear"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("evil\\u009b2J"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("[sh -c a\\nb]"), std::string::npos) << lines[0];
+}
+
 }  // namespace
 }  // namespace tracker
