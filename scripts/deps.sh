@@ -11,7 +11,8 @@
 # dpkg-checkbuilddeps tells whether anything is missing.
 #
 # Idempotent and quiet: when every package is installed it only says so; it runs
-# `apt-get update` only when something is missing. Services that packages would
+# `apt-get update` only when something is missing, and needs root only then
+# (as another user it runs itself again with sudo: scripts/root.sh). Services that packages would
 # start on installation (dockerd, containerd) are kept from starting: the test
 # fixtures start them with the flags this project needs.
 set -euo pipefail
@@ -88,9 +89,11 @@ if [[ -z $unmet ]] && ((${#missing_tests[@]} == 0)); then
 	exit 0
 fi
 
-if ((EUID != 0)); then
-	die "missing packages: ${unmet:+Build-Depends: $unmet; }${missing_tests[*]:+test: ${missing_tests[*]}; }run as root (sudo $0 $want) to install them"
-fi
+# shellcheck source=scripts/root.sh
+source "$here/root.sh"
+missing_text=${unmet:+Build-Depends ($unmet)}
+((${#missing_tests[@]} == 0)) || missing_text+="${missing_text:+ and }test packages (${missing_tests[*]})"
+become_root "it installs $missing_text" "$want"
 
 echo "deps: installing${unmet:+ Build-Depends ($unmet)}${missing_tests[*]:+ test packages (${missing_tests[*]})}"
 

@@ -3,13 +3,18 @@
 # start the container runtimes and the system bus, run all test suites, then
 # stop what was started. The exit code is meson test's.
 #
-#   sudo scripts/test.sh                      unit and integration suites
-#   sudo scripts/test.sh --suite integration  other arguments go to `meson test`
-#   scripts/test.sh --suite unit              no root, no fixtures needed
-#   sudo scripts/test.sh --sanitize           then the unit and integration suites
-#                                             again, built with ASan+UBSan (build-asan)
-#   sudo scripts/test.sh --fuzz               then each fuzz target for
-#                                             $FUZZ_SECONDS (20) s (tests/fuzz/run.sh)
+#   scripts/test.sh                      every suite
+#   scripts/test.sh --suite integration  other arguments go to `meson test`
+#   scripts/test.sh --suite unit         no root, no fixtures needed
+#   scripts/test.sh --sanitize           then the unit and integration suites
+#                                        again, built with ASan+UBSan (build-asan)
+#   scripts/test.sh --fuzz               then each fuzz target for
+#                                        $FUZZ_SECONDS (20) s (tests/fuzz/run.sh)
+#
+# Unless only the unit suite is asked for it needs root: as root it just runs;
+# otherwise it runs itself again with sudo (scripts/root.sh), and says what to
+# do when there is no sudo. The unit suite alone runs as any user (deps.sh
+# asks for sudo only when it has packages to install).
 #
 # Under CI=true a skipped test or a run of no test at all fails the run: the
 # integration tests fail rather than skip when a prerequisite is missing. CI
@@ -19,7 +24,6 @@ set -euo pipefail
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin # dockerd, bpftool
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
 build_dir=${BUILD_DIR:-build}
 fixtures=tests/fixtures
 
@@ -30,6 +34,7 @@ if [[ ${CI:-} == true ]]; then
 	sanitize=1
 	fuzz=1
 fi
+original_args=("$@")
 args=()
 for arg in "$@"; do
 	case $arg in
@@ -56,11 +61,12 @@ if ((${#suites[@]} > 0)); then
 	done
 fi
 
-if ((EUID != 0)) && [[ -z $unit_only ]]; then
-	echo "test.sh: the integration suite loads eBPF programs and starts container" \
-		"runtimes: it must run as root. Try: sudo $0 $*" >&2
-	exit 1
+# shellcheck source=scripts/root.sh
+source "$root/scripts/root.sh"
+if [[ -z $unit_only ]]; then
+	become_root "the integration and e2e suites load eBPF programs, start container runtimes and boot machines" "${original_args[@]}"
 fi
+cd "$root"
 
 scripts/deps.sh all
 build_options=()
