@@ -2,10 +2,12 @@
 
 #include <systemd/sd-bus.h>
 
+#include <algorithm>
 #include <exception>
 
 #include "service/authorizer.h"
 #include "service/dbus_names.h"
+#include "service/object_manager_signals.h"
 #include "service/object_path.h"
 
 namespace tracker {
@@ -27,12 +29,13 @@ ContainerObject::~ContainerObject() {
 }
 
 void ContainerObject::announce() {
-  EmittingScope scope(context_);
-  emitInterfacesAddedSignal();
+  if (int r = emit_container_added(context_.bus, getObjectPath(), snapshot_); r < 0)
+    throw sdbus::createError(-r, "cannot send InterfacesAdded");
 }
 
 void ContainerObject::withdraw() {
-  emitInterfacesRemovedSignal();
+  if (int r = emit_container_removed(context_.bus, getObjectPath()); r < 0)
+    throw sdbus::createError(-r, "cannot send InterfacesRemoved");
 }
 
 std::vector<std::string> ContainerObject::update(const ContainerSnapshot& next) {
@@ -56,6 +59,16 @@ std::vector<std::string> ContainerObject::update(const ContainerSnapshot& next) 
   note(now.pod_namespace != next.pod_namespace, "PodNamespace");
   note(now.pod_uid != next.pod_uid, "PodUID");
   note(now.pod_sandbox != next.pod_sandbox, "PodSandbox");
+  note(now.state != next.state, "State");
+  note(now.exit_code != next.exit_code, "ExitCode");
+  note(now.exit_signal != next.exit_signal, "ExitSignal");
+  note(now.oom_killed != next.oom_killed, "OOMKilled");
+  note(now.health != next.health, "Health");
+  note(now.restart_count != next.restart_count, "RestartCount");
+  note(now.compose_project != next.compose_project, "ComposeProject");
+  note(now.compose_service != next.compose_service, "ComposeService");
+  note(now.repo_digests != next.repo_digests, "RepoDigests");
+  note(now.owner_uid != next.owner_uid, "OwnerUID");
   snapshot_ = next;
   if (!changed.empty()) emitPropertiesChangedSignal(dbus_names::kContainerInterface, changed);
   return changed;
@@ -65,20 +78,24 @@ std::vector<std::string> ContainerObject::update(const ContainerSnapshot& next) 
 // leave (sdbus-c++ 1.2 catches nothing else).
 template <typename Read>
 auto ContainerObject::guarded(Read&& read) {
-  if (!context_.emitting) {
-    bool allowed = false;
-    try {
-      allowed = context_.authorizer.may_read_containers(sd_bus_get_current_message(context_.bus));
-    } catch (const std::exception& error) {
-      throw sdbus::Error(dbus_names::kErrorFailed, error.what());
-    }
-    if (!allowed)
-      throw sdbus::Error(dbus_names::kErrorAccessDenied,
-                         "Reading container properties requires the "
-                         "org.khulnasoft.tracker1.inspect authorization: call GetContainer or "
-                         "ListContainers first");
+  bool allowed = false;
+  try {
+    allowed = context_.authorizer.may_read_containers(sd_bus_get_current_message(context_.bus));
+  } catch (const std::exception& error) {
+    throw sdbus::Error(dbus_names::kErrorFailed, error.what());
   }
-  return read();
+  if (!allowed)
+    throw sdbus::Error(dbus_names::kErrorAccessDenied,
+                       "Reading container properties requires the "
+                       "org.khulnasoft.tracker1.inspect authorization: call GetContainer or "
+                       "ListContainers first");
+  try {
+    return read();
+  } catch (const sdbus::Error&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw sdbus::Error(dbus_names::kErrorFailed, error.what());
+  }
 }
 
 std::string ContainerObject::Id() {
@@ -137,6 +154,54 @@ std::string ContainerObject::PodUID() {
 }
 bool ContainerObject::PodSandbox() {
   return guarded([this] { return snapshot_.pod_sandbox; });
+}
+std::string ContainerObject::State() {
+  return guarded([this] { return snapshot_.state; });
+}
+int32_t ContainerObject::ExitCode() {
+  return guarded([this] { return snapshot_.exit_code; });
+}
+int32_t ContainerObject::ExitSignal() {
+  return guarded([this] { return snapshot_.exit_signal; });
+}
+bool ContainerObject::OOMKilled() {
+  return guarded([this] { return snapshot_.oom_killed; });
+}
+std::string ContainerObject::Health() {
+  return guarded([this] { return snapshot_.health; });
+}
+uint32_t ContainerObject::RestartCount() {
+  return guarded([this] { return snapshot_.restart_count; });
+}
+std::string ContainerObject::ComposeProject() {
+  return guarded([this] { return snapshot_.compose_project; });
+}
+std::string ContainerObject::ComposeService() {
+  return guarded([this] { return snapshot_.compose_service; });
+}
+std::vector<std::string> ContainerObject::RepoDigests() {
+  return guarded([this] { return snapshot_.repo_digests; });
+}
+uint32_t ContainerObject::OwnerUID() {
+  return guarded([this] { return snapshot_.owner_uid; });
+}
+uint64_t ContainerObject::TasksCurrent() {
+  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).tasks_current; });
+}
+uint64_t ContainerObject::TasksMax() {
+  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).tasks_max; });
+}
+uint64_t ContainerObject::MemoryCurrent() {
+  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).memory_current; });
+}
+uint64_t ContainerObject::MemoryPeak() {
+  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).memory_peak; });
+}
+uint64_t ContainerObject::MemoryMax() {
+  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).memory_max; });
+}
+uint64_t ContainerObject::CPUUsageNSec() {
+  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).cpu_usage_nsec; });
 }
 
 }  // namespace tracker

@@ -50,6 +50,22 @@ class ContainerObject final
   std::string PodNamespace() override;
   std::string PodUID() override;
   bool PodSandbox() override;
+  std::string State() override;
+  int32_t ExitCode() override;
+  int32_t ExitSignal() override;
+  bool OOMKilled() override;
+  std::string Health() override;
+  uint32_t RestartCount() override;
+  std::string ComposeProject() override;
+  std::string ComposeService() override;
+  std::vector<std::string> RepoDigests() override;
+  uint32_t OwnerUID() override;
+  uint64_t TasksCurrent() override;
+  uint64_t TasksMax() override;
+  uint64_t MemoryCurrent() override;
+  uint64_t MemoryPeak() override;
+  uint64_t MemoryMax() override;
+  uint64_t CPUUsageNSec() override;
 
   ObjectContext& context_;
   ContainerSnapshot snapshot_;

@@ -37,7 +37,7 @@ DbusService::DbusService(EventLoop& loop, std::unique_ptr<sdbus::IConnection> co
     if (options_.on_disconnect) options_.on_disconnect(why);
   });
   authorizer_ = std::make_unique<Authorizer>(*connection_, options_.authorization);
-  context_.reset(new ObjectContext{raw_bus(*connection_), backend_, *authorizer_, {}, false});
+  context_.reset(new ObjectContext{raw_bus(*connection_), backend_, *authorizer_, {}});
 }
 
 DbusService::~DbusService() = default;
@@ -104,11 +104,29 @@ void DbusService::container_added(const ContainerSnapshot& container) {
   });
 }
 
+void DbusService::container_exited(const ContainerSnapshot& container) {
+  guarded("cannot announce an exited container", [&] {
+    auto found = context_->containers.find(container.id);
+    if (found == context_->containers.end()) return;
+    bool known = found->second->snapshot().state == "exited";
+    found->second->update(container);
+    if (!known)
+      manager_->emitContainerExited(container.id, found->second->getObjectPath(),
+                                    container.exit_code, container.exit_signal,
+                                    container.oom_killed);
+  });
+}
+
 void DbusService::container_removed(const ContainerSnapshot& container) {
   guarded("cannot withdraw a removed container", [&] {
     auto found = context_->containers.find(container.id);
     if (found == context_->containers.end()) return;
     auto path = found->second->getObjectPath();
+    // Every container ends with ContainerExited before ContainerRemoved,
+    // even when its exit was not seen.
+    if (found->second->snapshot().state != "exited")
+      manager_->emitContainerExited(container.id, path, container.exit_code, container.exit_signal,
+                                    container.oom_killed);
     found->second->withdraw();
     context_->containers.erase(found);
     manager_->emitContainerRemoved(container.id, path);

@@ -51,6 +51,7 @@ class DbusService final : public ServiceEvents {
   bool running() const;
 
   void container_added(const ContainerSnapshot& container) override;
+  void container_exited(const ContainerSnapshot& container) override;
   void container_removed(const ContainerSnapshot& container) override;
   void container_changed(const ContainerSnapshot& container) override;
   void manager_changed() override;

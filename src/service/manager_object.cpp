@@ -72,10 +72,11 @@ void ManagerObject::authorized(sdbus::Result<Results...>&& result, const char* a
                                Serve&& serve) {
   auto pending = std::make_shared<sdbus::Result<Results...>>(std::move(result));
   auto caller = current_caller(context_.bus);
-  auto answer = [pending, serve = std::forward<Serve>(serve)](
+  auto answer = [this, pending, serve = std::forward<Serve>(serve)](
                     const std::optional<Authorizer::Denial>& denial) {
     try {
       if (denial) {
+        ++denied_calls_;
         pending->returnError(sdbus::Error(denial->name, denial->message));
         return;
       }
@@ -131,19 +132,52 @@ void ManagerObject::GetContainer(sdbus::Result<sdbus::ObjectPath>&& result, std:
     if (found.status == ServiceBackend::FindStatus::ambiguous)
       throw sdbus::Error(dbus_names::kErrorAmbiguousId,
                          fmt::format("{} is a prefix of more than one container id", quoted(id)));
-    auto object = context_.containers.find(found.id);
-    if (found.status != ServiceBackend::FindStatus::found || object == context_.containers.end())
-      throw sdbus::Error(dbus_names::kErrorNoSuchContainer,
-                         fmt::format("No container has the id, id prefix or name {}", quoted(id)));
-    return std::make_tuple(sdbus::ObjectPath(object->second->getObjectPath()));
+    return std::make_tuple(
+        path_of(found, fmt::format("No container has the id, id prefix or name {}", quoted(id))));
   });
+}
+
+sdbus::ObjectPath ManagerObject::path_of(const ServiceBackend::FindResult& found,
+                                         const std::string& what) {
+  auto object = context_.containers.find(found.id);
+  if (found.status != ServiceBackend::FindStatus::found || object == context_.containers.end())
+    throw sdbus::Error(dbus_names::kErrorNoSuchContainer, what);
+  return sdbus::ObjectPath(object->second->getObjectPath());
+}
+
+void ManagerObject::GetContainerByPID(sdbus::Result<sdbus::ObjectPath>&& result, uint32_t pid) {
+  if (pid == 0) {
+    try {
+      result.returnError(sdbus::Error(dbus_names::kErrorInvalidArgs, "pid 0 is no process"));
+    } catch (const std::exception& error) {
+      log(LogLevel::warning, "dbus", "cannot reply: {}", error.what());
+    }
+    return;
+  }
+  authorized(std::move(result), dbus_names::kActionInspect, [this, pid] {
+    return std::make_tuple(path_of(context_.backend.find_by_pid(pid),
+                                   fmt::format("Process {} runs in no tracked container", pid)));
+  });
+}
+
+void ManagerObject::GetContainerByCgroupId(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id) {
+  authorized(std::move(result), dbus_names::kActionInspect, [this, id] {
+    return std::make_tuple(path_of(context_.backend.find_by_cgroup_id(id),
+                                   fmt::format("No tracked container has the cgroup {}", id)));
+  });
+}
+
+void ManagerObject::GetMetrics(sdbus::Result<std::string>&& result) {
+  authorized(std::move(result), dbus_names::kActionInspect,
+             [this] { return std::make_tuple(context_.backend.metrics()); });
 }
 
 void ManagerObject::ListRuntimes(sdbus::Result<RuntimeList>&& result) {
   authorized(std::move(result), dbus_names::kActionInspect, [this] {
     RuntimeList list;
     for (const auto& r : context_.backend.runtimes())
-      list.emplace_back(r.runtime, r.socket, r.configured, r.up, r.last_error, r.lookups, r.found);
+      list.emplace_back(r.runtime, r.socket, r.configured, r.up, r.last_error, r.lookups, r.found,
+                        r.owner_uid, r.stream);
     return std::make_tuple(std::move(list));
   });
 }
@@ -179,6 +213,38 @@ uint32_t ManagerObject::ContainerCount() {
 
 uint64_t ManagerObject::EventsLost() {
   return guarded([this] { return context_.backend.events_lost(); });
+}
+
+uint64_t ManagerObject::LookalikeCgroups() {
+  return guarded([this] { return context_.backend.counters().lookalike_cgroups; });
+}
+
+uint64_t ManagerObject::StateMapFailures() {
+  return guarded([this] { return context_.backend.counters().state_map_failures; });
+}
+
+uint64_t ManagerObject::CgroupEventsLost() {
+  return guarded([this] { return context_.backend.counters().cgroup_events_lost; });
+}
+
+uint64_t ManagerObject::ProcessEventsLost() {
+  return guarded([this] { return context_.backend.counters().process_events_lost; });
+}
+
+uint64_t ManagerObject::EventsHeld() {
+  return guarded([this] { return context_.backend.counters().events_held; });
+}
+
+uint64_t ManagerObject::EventsReleasedEarly() {
+  return guarded([this] { return context_.backend.counters().events_released_early; });
+}
+
+uint64_t ManagerObject::Reconciles() {
+  return guarded([this] { return context_.backend.counters().reconciles; });
+}
+
+uint64_t ManagerObject::DeniedCalls() {
+  return denied_calls_;
 }
 
 }  // namespace tracker

@@ -19,20 +19,6 @@ struct ObjectContext {
   Authorizer& authorizer;
   // Exported containers by full id (sorted, as ListContainers returns them).
   std::map<std::string, std::unique_ptr<ContainerObject>> containers;
-  // Set while the service itself reads properties to put them in a signal.
-  bool emitting = false;
-};
-
-// Marks the service's own property reads (InterfacesAdded) for the getters.
-class EmittingScope {
- public:
-  explicit EmittingScope(ObjectContext& context) : context_(context) { context_.emitting = true; }
-  ~EmittingScope() { context_.emitting = false; }
-  EmittingScope(const EmittingScope&) = delete;
-  EmittingScope& operator=(const EmittingScope&) = delete;
-
- private:
-  ObjectContext& context_;
 };
 
 }  // namespace tracker

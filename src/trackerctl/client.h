@@ -47,6 +47,8 @@ class ManagerProxy final : public sdbus::ProxyInterfaces<org::khulnasoft::Tracke
   void onContainerAdded(const std::string& id, const sdbus::ObjectPath& path) override;
   void onContainerRemoved(const std::string& id, const sdbus::ObjectPath& path) override;
   void onContainerEnriched(const std::string& id, const sdbus::ObjectPath& path) override;
+  void onContainerExited(const std::string&, const sdbus::ObjectPath&, const int32_t&,
+                         const int32_t&, const bool&) override {}
   void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,
                            const std::vector<std::string>&) override {}
 };

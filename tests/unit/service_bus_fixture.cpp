@@ -327,6 +327,8 @@ SignalRecorder::SignalRecorder(const std::string& address) {
         sdbus::ObjectPath path;
         message >> signal.arg0 >> path;
         signal.arg1 = path;
+        if (signal.member == "ContainerExited")
+          message >> signal.exit_code >> signal.exit_signal >> signal.oom_killed;
       }
     } catch (const sdbus::Error&) {
     }

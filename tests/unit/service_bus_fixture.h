@@ -135,6 +135,9 @@ struct RecordedSignal {
   std::map<std::string, sdbus::Variant>
       values;  // PropertiesChanged values, InterfacesAdded Container properties
   std::vector<std::string> invalidated;  // PropertiesChanged
+  int32_t exit_code = 0;                 // ContainerExited
+  int32_t exit_signal = 0;
+  bool oom_killed = false;
 };
 
 class SignalRecorder {

@@ -209,7 +209,8 @@ TEST_F(ServiceTest, BusctlCallsWithWrongTypesAreRefused) {
 }
 
 TEST_F(ServiceTest, ListRuntimesReturnsEverySocket) {
-  std::vector<sdbus::Struct<std::string, std::string, bool, bool, std::string, uint64_t, uint64_t>>
+  std::vector<sdbus::Struct<std::string, std::string, bool, bool, std::string, uint64_t, uint64_t,
+                            uint32_t, std::string>>
       list;
   manager_->callMethod("ListRuntimes").onInterface(names::kManagerInterface).storeResultsTo(list);
   ASSERT_EQ(list.size(), 2u);
@@ -219,6 +220,10 @@ TEST_F(ServiceTest, ListRuntimesReturnsEverySocket) {
   EXPECT_TRUE(list[0].get<3>());
   EXPECT_EQ(list[0].get<5>(), 12u);
   EXPECT_EQ(list[0].get<6>(), 3u);
+  EXPECT_EQ(list[0].get<7>(), 0u);
+  EXPECT_EQ(list[0].get<8>(), "up");
+  EXPECT_EQ(list[1].get<7>(), 1000u);
+  EXPECT_EQ(list[1].get<8>(), "down");
   EXPECT_EQ(list[1].get<0>(), "podman");
   EXPECT_TRUE(list[1].get<2>());
   EXPECT_FALSE(list[1].get<3>());
@@ -265,7 +270,7 @@ TEST_F(ServiceTest, ManagerPropertiesComeFromTheBackend) {
 
 TEST_F(ServiceTest, ContainerPropertiesShowTheSnapshot) {
   auto p = get_all(path_of(web_), names::kContainerInterface);
-  EXPECT_EQ(p.size(), 19u);
+  EXPECT_EQ(p.size(), 35u);
   EXPECT_EQ(p.at("Id").get<std::string>(), web_);
   EXPECT_EQ(p.at("Name").get<std::string>(), "web");
   EXPECT_EQ(p.at("Image").get<std::string>(), "docker.io/library/web:1.25");
@@ -287,6 +292,168 @@ TEST_F(ServiceTest, ContainerPropertiesShowTheSnapshot) {
   EXPECT_EQ(p.at("PodNamespace").get<std::string>(), "shop");
   EXPECT_EQ(p.at("PodUID").get<std::string>(), "0b7c7b8e-1f0e-4a7b-9d4e-2f2b1e0f9a11");
   EXPECT_FALSE(p.at("PodSandbox").get<bool>());
+  EXPECT_EQ(p.at("State").get<std::string>(), "running");
+  EXPECT_EQ(p.at("ExitCode").get<int32_t>(), -1);
+  EXPECT_EQ(p.at("ExitSignal").get<int32_t>(), 0);
+  EXPECT_FALSE(p.at("OOMKilled").get<bool>());
+  EXPECT_EQ(p.at("Health").get<std::string>(), "healthy");
+  EXPECT_EQ(p.at("RestartCount").get<uint32_t>(), 2u);
+  EXPECT_EQ(p.at("ComposeProject").get<std::string>(), "shop");
+  EXPECT_EQ(p.at("ComposeService").get<std::string>(), "web");
+  EXPECT_THAT(p.at("RepoDigests").get<std::vector<std::string>>(),
+              ElementsAre("docker.io/library/web@sha256:" + hex_id("d1")));
+  EXPECT_EQ(p.at("OwnerUID").get<uint32_t>(), 0u);
+  // Not known (the fake has no figures for it): UINT64_MAX, as systemd does.
+  EXPECT_EQ(p.at("TasksCurrent").get<uint64_t>(), UINT64_MAX);
+  EXPECT_EQ(p.at("MemoryMax").get<uint64_t>(), UINT64_MAX);
+}
+
+TEST_F(ServiceTest, CgroupFiguresAreReadWhenRead) {
+  CgroupStats stats;
+  stats.tasks_current = 3;
+  stats.tasks_max = 1024;
+  stats.memory_current = 5 << 20;
+  stats.memory_peak = 9 << 20;
+  stats.memory_max = 64 << 20;
+  stats.cpu_usage_nsec = 123'456'789;
+  service_->run([&](FakeBackend& backend, DbusService&) { backend.stats_[nginx_] = stats; });
+  auto p = get_all(path_of(nginx_), names::kContainerInterface);
+  EXPECT_EQ(p.at("TasksCurrent").get<uint64_t>(), 3u);
+  EXPECT_EQ(p.at("TasksMax").get<uint64_t>(), 1024u);
+  EXPECT_EQ(p.at("MemoryCurrent").get<uint64_t>(), 5u << 20);
+  EXPECT_EQ(p.at("MemoryPeak").get<uint64_t>(), 9u << 20);
+  EXPECT_EQ(p.at("MemoryMax").get<uint64_t>(), 64u << 20);
+  EXPECT_EQ(p.at("CPUUsageNSec").get<uint64_t>(), 123'456'789u);
+  service_->run([&](FakeBackend& backend, DbusService&) {
+    backend.stats_[nginx_].tasks_current = 4;
+    backend.stats_reads_ = 0;
+  });
+  EXPECT_EQ(get(path_of(nginx_), names::kContainerInterface, "TasksCurrent").get<uint64_t>(), 4u);
+  service_->run([&](FakeBackend& backend, DbusService&) { EXPECT_GE(backend.stats_reads_, 1); });
+}
+
+TEST_F(ServiceTest, GetContainerByPidAndByCgroupId) {
+  auto other = hex_id("cafe");
+  service_->run([&](FakeBackend& backend, DbusService& service) {
+    auto container = pending_container(other);
+    container.cgroup_id = 9001;
+    backend.put(container);
+    backend.pids_[4321] = web_;
+    backend.pids_[77] = "gone";
+    service.container_added(container);
+  });
+  auto by_pid = [&](uint32_t pid) {
+    sdbus::ObjectPath path;
+    manager_->callMethod("GetContainerByPID")
+        .onInterface(names::kManagerInterface)
+        .withArguments(pid)
+        .storeResultsTo(path);
+    return std::string(path);
+  };
+  auto by_cgroup = [&](uint64_t id) {
+    sdbus::ObjectPath path;
+    manager_->callMethod("GetContainerByCgroupId")
+        .onInterface(names::kManagerInterface)
+        .withArguments(id)
+        .storeResultsTo(path);
+    return std::string(path);
+  };
+  auto error_of = [](const std::function<void()>& call) {
+    try {
+      call();
+      return std::string();
+    } catch (const sdbus::Error& error) {
+      return error.getName();
+    }
+  };
+  EXPECT_EQ(by_pid(4321), path_of(web_));
+  EXPECT_EQ(by_cgroup(9001), path_of(other));
+  EXPECT_EQ(error_of([&] { by_pid(1); }), names::kErrorNoSuchContainer);
+  EXPECT_EQ(error_of([&] { by_pid(77); }), names::kErrorNoSuchContainer);
+  EXPECT_EQ(error_of([&] { by_pid(0); }), names::kErrorInvalidArgs);
+  EXPECT_EQ(error_of([&] { by_cgroup(1); }), names::kErrorNoSuchContainer);
+}
+
+TEST_F(ServiceTest, GetMetricsReturnsTheBackendsText) {
+  const std::string text = "# TYPE tracker_containers gauge\ntracker_containers 3\n";
+  service_->run([&](FakeBackend& backend, DbusService&) { backend.metrics_ = text; });
+  std::string metrics;
+  manager_->callMethod("GetMetrics").onInterface(names::kManagerInterface).storeResultsTo(metrics);
+  EXPECT_EQ(metrics, text);
+}
+
+TEST_F(ServiceTest, ExitIsAnnouncedOnceAndBeforeRemoval) {
+  SignalRecorder signals(bus_.address());
+  service_->run([&](FakeBackend& backend, DbusService& service) {
+    auto container = *backend.container(web_);
+    container.state = "exited";
+    container.exit_code = 137;
+    container.exit_signal = 9;
+    container.oom_killed = true;
+    backend.put(container);
+    service.container_exited(container);
+    service.container_exited(container);  // told twice: announced once
+  });
+  auto exited =
+      signals.wait_for([](const RecordedSignal& s) { return s.member == "ContainerExited"; });
+  ASSERT_TRUE(exited);
+  EXPECT_EQ(exited->arg0, web_);
+  EXPECT_EQ(exited->arg1, path_of(web_));
+  EXPECT_EQ(exited->exit_code, 137);
+  EXPECT_EQ(exited->exit_signal, 9);
+  EXPECT_TRUE(exited->oom_killed);
+  auto changed = signals.wait_for([&](const RecordedSignal& s) {
+    return s.member == "PropertiesChanged" && s.path == path_of(web_);
+  });
+  ASSERT_TRUE(changed);
+  EXPECT_THAT(changed->invalidated,
+              UnorderedElementsAre("State", "ExitCode", "ExitSignal", "OOMKilled"));
+  auto p = get_all(path_of(web_), names::kContainerInterface);
+  EXPECT_EQ(p.at("State").get<std::string>(), "exited");
+  EXPECT_EQ(p.at("ExitCode").get<int32_t>(), 137);
+  EXPECT_TRUE(p.at("OOMKilled").get<bool>());
+  // A container removed without its exit told is announced as exited first.
+  service_->run([&](FakeBackend& backend, DbusService& service) {
+    for (const auto& id : {web_, nginx_}) {
+      auto container = *backend.container(id);
+      backend.erase(id);
+      service.container_removed(container);
+    }
+  });
+  ASSERT_TRUE(signals.wait_for(
+      [&](const RecordedSignal& s) { return s.member == "ContainerRemoved" && s.arg0 == nginx_; }));
+  std::vector<std::string> order;
+  for (const auto& s : signals.all())
+    if (s.member == "ContainerExited" || s.member == "ContainerRemoved")
+      order.push_back(s.member + " " + (s.arg0 == web_ ? "web" : "nginx"));
+  EXPECT_THAT(order, ElementsAre("ContainerExited web", "ContainerRemoved web",
+                                 "ContainerExited nginx", "ContainerRemoved nginx"));
+  auto nginx_exit = signals.wait_for(
+      [&](const RecordedSignal& s) { return s.member == "ContainerExited" && s.arg0 == nginx_; });
+  ASSERT_TRUE(nginx_exit);
+  EXPECT_EQ(nginx_exit->exit_code, -1);
+  EXPECT_FALSE(nginx_exit->oom_killed);
+}
+
+TEST_F(ServiceTest, CountersComeFromTheBackend) {
+  service_->run([](FakeBackend& backend, DbusService&) {
+    backend.counters_.lookalike_cgroups = 1;
+    backend.counters_.state_map_failures = 2;
+    backend.counters_.cgroup_events_lost = 3;
+    backend.counters_.process_events_lost = 4;
+    backend.counters_.events_held = 5;
+    backend.counters_.events_released_early = 6;
+    backend.counters_.reconciles = 7;
+  });
+  auto p = get_all(names::kManagerPath, names::kManagerInterface);
+  EXPECT_EQ(p.at("LookalikeCgroups").get<uint64_t>(), 1u);
+  EXPECT_EQ(p.at("StateMapFailures").get<uint64_t>(), 2u);
+  EXPECT_EQ(p.at("CgroupEventsLost").get<uint64_t>(), 3u);
+  EXPECT_EQ(p.at("ProcessEventsLost").get<uint64_t>(), 4u);
+  EXPECT_EQ(p.at("EventsHeld").get<uint64_t>(), 5u);
+  EXPECT_EQ(p.at("EventsReleasedEarly").get<uint64_t>(), 6u);
+  EXPECT_EQ(p.at("Reconciles").get<uint64_t>(), 7u);
+  EXPECT_EQ(p.at("DeniedCalls").get<uint64_t>(), 0u);
 }
 
 TEST_F(ServiceTest, GetManagedObjectsListsEveryContainer) {
@@ -298,7 +465,7 @@ TEST_F(ServiceTest, GetManagedObjectsListsEveryContainer) {
   for (const auto& [path, interfaces] : objects) {
     paths.insert(path);
     ASSERT_TRUE(interfaces.count(names::kContainerInterface)) << path;
-    EXPECT_EQ(interfaces.at(names::kContainerInterface).size(), 19u);
+    EXPECT_EQ(interfaces.at(names::kContainerInterface).size(), 35u);
   }
   EXPECT_EQ(paths, (std::set<std::string>{path_of(nginx_), path_of(web_), path_of(pending_)}));
   EXPECT_EQ(objects.at(sdbus::ObjectPath(path_of(nginx_)))
@@ -546,7 +713,7 @@ TEST(ServiceApiXml, EveryMemberIsDocumented) {
     EXPECT_NE((*it)[3].str().find("<doc:doc>"), std::string::npos)
         << (*it)[1] << " " << (*it)[2] << " has no <doc:doc>";
   }
-  EXPECT_EQ(members, 5 + 3 + 4 + 19);  // methods, signals, Manager and Container properties
+  EXPECT_EQ(members, 8 + 4 + 12 + 35);  // methods, signals, Manager and Container properties
   std::regex interface("<interface name=\"([^\"]+)\">\\s*<doc:doc>");
   EXPECT_EQ(std::distance(std::sregex_iterator(xml.begin(), xml.end(), interface),
                           std::sregex_iterator()),

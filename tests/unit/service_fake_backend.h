@@ -41,9 +41,23 @@ class FakeBackend : public ServiceBackend {
     return {FindStatus::not_found, ""};
   }
 
+  FindResult find_by_pid(std::uint32_t pid) const override {
+    auto found = pids_.find(pid);
+    if (found == pids_.end() || !containers_.count(found->second)) return {};
+    return {FindStatus::found, found->second};
+  }
+
+  CgroupStats cgroup_stats(const std::string& id) const override {
+    ++stats_reads_;
+    auto found = stats_.find(id);
+    return found == stats_.end() ? CgroupStats{} : found->second;
+  }
+
   std::vector<RuntimeSnapshot> runtimes() const override { return runtimes_; }
   bool enrichment_enabled() const override { return enrichment_; }
   std::uint64_t events_lost() const override { return events_lost_; }
+  ServiceCounters counters() const override { return counters_; }
+  std::string metrics() const override { return metrics_; }
   std::string version() const override { return version_; }
 
   std::string reload() override {
@@ -59,9 +73,14 @@ class FakeBackend : public ServiceBackend {
   void erase(const std::string& id) { containers_.erase(id); }
 
   std::map<std::string, ContainerSnapshot> containers_;
+  std::map<std::uint32_t, std::string> pids_;  // pid → container id
+  std::map<std::string, CgroupStats> stats_;
+  mutable int stats_reads_ = 0;
   std::vector<RuntimeSnapshot> runtimes_;
   bool enrichment_ = true;
   std::uint64_t events_lost_ = 0;
+  ServiceCounters counters_;
+  std::string metrics_;
   std::string version_ = "0.1.0-test";
   std::string reload_error_;
   int reloads_ = 0;
@@ -117,11 +136,16 @@ inline void fill_sample(FakeBackend& backend) {
   pod.pod_namespace = "shop";
   pod.pod_uid = "0b7c7b8e-1f0e-4a7b-9d4e-2f2b1e0f9a11";
   pod.labels["io.kubernetes.pod.name"] = "web-7d9f";
+  pod.health = "healthy";
+  pod.restart_count = 2;
+  pod.compose_project = "shop";
+  pod.compose_service = "web";
+  pod.repo_digests = {"docker.io/library/web@sha256:" + hex_id("d1")};
   backend.put(pod);
   backend.put(pending_container(hex_id("f00d")));
   backend.runtimes_ = {
-      {"docker", "/var/run/docker.sock", false, true, "", 12, 3},
-      {"podman", "/run/podman/podman.sock", true, false, "connection refused", 4, 0},
+      {"docker", "/var/run/docker.sock", false, true, "", 12, 3, 0, "up"},
+      {"podman", "/run/podman/podman.sock", true, false, "connection refused", 4, 0, 1000, "down"},
   };
 }
 
