@@ -159,6 +159,9 @@ std::vector<std::size_t> Enricher::candidates(const ContainerRecord& container) 
       runtimes = {Runtime::crio, Runtime::containerd, Runtime::docker};
       break;
     case Runtime::garden:
+    case Runtime::nspawn:
+    case Runtime::libvirt_lxc:
+    case Runtime::lxc:
       break;
   }
   std::vector<std::size_t> result;

@@ -3,26 +3,29 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "cgroup/path_rule.h"
+
 namespace tracker {
-namespace {
+namespace path_rule {
 
-constexpr std::size_t kHexIdLength = 64;
-constexpr std::size_t kMaxContainerdIdLength = 76;
-
-bool is_hex_digit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_alnum(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// Runtimes write ids in lower-case hex; anything else is not theirs.
 bool is_hex_id(std::string_view s) {
   return s.size() == kHexIdLength && std::all_of(s.begin(), s.end(), is_hex_digit);
 }
+
+bool all_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), is_digit);
+}
+
+}  // namespace path_rule
+
+namespace {
+
+using namespace path_rule;
+
+constexpr std::size_t kMaxContainerdIdLength = 76;
+constexpr std::size_t kEcsTaskIdLength = 32;
+constexpr std::size_t kMaxEcsSuffixDigits = 20;
+constexpr std::string_view kScope = ".scope";
 
 // 'x' in `shape` stands for a lower-case hex digit, any other character for itself.
 bool has_shape(std::string_view s, std::string_view shape) {
@@ -34,6 +37,7 @@ bool has_shape(std::string_view s, std::string_view shape) {
 }
 
 constexpr std::string_view kUuidShape = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+constexpr std::string_view kSystemdUuidShape = "xxxxxxxx_xxxx_xxxx_xxxx_xxxxxxxxxxxx";
 constexpr std::string_view kGardenShape = "xxxxxxxx-xxxx-xxxx-xxxx-xxxx";
 constexpr std::string_view kStaticPodUidShape = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
 
@@ -47,6 +51,12 @@ bool is_containerd_identifier(std::string_view s) {
                      [](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; });
 }
 
+// A 64-hex id, bare or as "<id>.scope".
+std::string_view hex_id_of(std::string_view s) {
+  if (s.ends_with(kScope)) s.remove_suffix(kScope.size());
+  return is_hex_id(s) ? s : std::string_view{};
+}
+
 // "<prefix><id><suffix>" names a container of `runtime` when the id is 64 hex digits. The
 // runtimes' monitors (crio-conmon-<id>, libpod-conmon-<id>) fail that test and fall through.
 struct AffixRule {
@@ -58,10 +68,12 @@ struct AffixRule {
 
 constexpr AffixRule kAffixRules[] = {
     {"docker-", ".scope", true, Runtime::docker},
-    {"cri-containerd-", ".scope", true, Runtime::containerd},
+    {"cri-containerd-", ".scope", false, Runtime::containerd},
     {"nerdctl-", ".scope", true, Runtime::containerd},
     {"crio-", ".scope", false, Runtime::crio},
     {"libpod-", ".scope", false, Runtime::podman},
+    // cephadm runs each Ceph daemon as podman --cgroups=split inside its own service.
+    {"libpod-payload-", ".scope", false, Runtime::podman},
 };
 
 constexpr std::string_view kCriContainerdInfix = ":cri-containerd:";
@@ -70,7 +82,7 @@ constexpr std::string_view kCriContainerdInfix = ":cri-containerd:";
 constexpr std::string_view kWellKnownNamespaces[] = {"default", "k8s.io", "moby", "buildkit"};
 
 // Parents of a bare 64-hex component that belong to layouts of their own, not containerd's.
-constexpr std::string_view kNotNamespaces[] = {"kubepods", "garden", "libpod_parent"};
+constexpr std::string_view kNotNamespaces[] = {"kubepods", "garden", "libpod_parent", "ecs"};
 
 template <typename Range>
 bool contains(const Range& range, std::string_view value) {
@@ -78,7 +90,8 @@ bool contains(const Range& range, std::string_view value) {
 }
 
 bool is_systemd_unit(std::string_view name) {
-  return name.ends_with(".slice") || name.ends_with(".scope") || name.ends_with(".service");
+  return name.ends_with(".slice") || name.ends_with(".scope") || name.ends_with(".service") ||
+         name.ends_with(".mount");
 }
 
 bool is_containerd_namespace(std::string_view name) {
@@ -87,35 +100,44 @@ bool is_containerd_namespace(std::string_view name) {
 }
 
 // "pod<uid>" with a UUID, or the md5 hex kubelet gives static pods.
+bool is_pod_uid(std::string_view uid) {
+  return has_shape(uid, kUuidShape) || has_shape(uid, kStaticPodUidShape);
+}
+
 bool is_pod_cgroup(std::string_view name) {
-  if (!name.starts_with("pod")) return false;
-  name.remove_prefix(3);
-  return has_shape(name, kUuidShape) || has_shape(name, kStaticPodUidShape);
+  return name.starts_with("pod") && is_pod_uid(name.substr(3));
 }
 
-// A component and its nearest ancestors; an ancestor above the hierarchy root is "".
-struct Window {
-  std::string_view name;
-  std::string_view parent;
-  std::string_view grandparent;
-  std::string_view great_grandparent;
-};
-
-bool is_kubepods_container(const Window& w) {
-  if (!is_pod_cgroup(w.parent)) return false;
-  if (w.grandparent == "kubepods") return true;  // guaranteed QoS
-  return (w.grandparent == "burstable" || w.grandparent == "besteffort") &&
-         w.great_grandparent == "kubepods";
+// The systemd driver's "kubepods[-<qos>]-pod<uid>.slice" ("-" in the uid escaped as "_"),
+// also with kind's "kubelet-" in front.
+bool is_pod_slice(std::string_view name) {
+  if (!name.ends_with(".slice") || !(name.starts_with("kubepods") || name.starts_with("kubelet-")))
+    return false;
+  name.remove_suffix(6);
+  auto pod = name.rfind("-pod");
+  if (pod == std::string_view::npos) return false;
+  auto uid = name.substr(pod + 4);
+  return has_shape(uid, kSystemdUuidShape) || has_shape(uid, kStaticPodUidShape);
 }
 
-struct Match {
-  Runtime runtime;
-  std::string_view id;
-};
+bool is_kubepods_container(const Position& at) {
+  if (!is_pod_cgroup(at.ancestor(1))) return false;
+  auto qos = at.ancestor(2);
+  if (qos == "kubepods") return true;  // guaranteed QoS
+  return (qos == "burstable" || qos == "besteffort") && at.ancestor(3) == "kubepods";
+}
 
-std::optional<Match> match_component(const Window& w) {
+// AWS Fargate (platform 1.4+) names a task's containers "<task id>-<number>".
+bool is_fargate_container_id(std::string_view s) {
+  auto dash = s.find('-');
+  if (dash != kEcsTaskIdLength || !has_shape(s.substr(0, dash), kStaticPodUidShape)) return false;
+  auto digits = s.substr(dash + 1);
+  return !digits.empty() && digits.size() <= kMaxEcsSuffixDigits && all_digits(digits);
+}
+
+Verdict match_affix(std::string_view name) {
   for (const auto& rule : kAffixRules) {
-    std::string_view id = w.name;
+    std::string_view id = name;
     if (!id.starts_with(rule.prefix)) continue;
     id.remove_prefix(rule.prefix.size());
     if (id.ends_with(rule.suffix)) {
@@ -123,26 +145,73 @@ std::optional<Match> match_component(const Window& w) {
     } else if (rule.suffix_required) {
       continue;
     }
-    if (is_hex_id(id)) return Match{rule.runtime, id};
+    if (is_hex_id(id)) return Verdict::found(rule.runtime, id);
   }
-  if (auto pos = w.name.rfind(kCriContainerdInfix); pos != std::string_view::npos) {
-    auto id = w.name.substr(pos + kCriContainerdInfix.size());
-    if (is_hex_id(id)) return Match{Runtime::containerd, id};
+  if (auto pos = name.rfind(kCriContainerdInfix); pos != std::string_view::npos) {
+    auto id = name.substr(pos + kCriContainerdInfix.size());
+    if (is_hex_id(id)) return Verdict::found(Runtime::containerd, id);
   }
+  return Verdict::none();
+}
 
-  if (w.parent == "docker" || w.parent == "actions_job") {
-    if (is_hex_id(w.name)) return Match{Runtime::docker, w.name};
-  } else if (w.parent == "garden") {
-    if (is_garden_id(w.name)) return Match{Runtime::garden, w.name};
-  } else if (is_kubepods_container(w)) {
-    if (is_hex_id(w.name)) return Match{Runtime::unknown, w.name};
-  } else if (w.grandparent.empty() && is_containerd_namespace(w.parent)) {
-    if (is_hex_id(w.name) ||
-        (contains(kWellKnownNamespaces, w.parent) && is_containerd_identifier(w.name))) {
-      return Match{Runtime::containerd, w.name};
+// Layouts known by the component's parents.
+Verdict match_parents(const Position& at) {
+  auto name = at.name();
+  auto parent = at.ancestor(1);
+  if (parent == "docker" || parent == "actions_job") {
+    if (auto id = hex_id_of(name); !id.empty()) return Verdict::found(Runtime::docker, id);
+  } else if (parent == "garden") {
+    if (is_garden_id(name)) return Verdict::found(Runtime::garden, name);
+  } else if (is_kubepods_container(at) || is_pod_slice(parent)) {
+    if (is_hex_id(name)) return Verdict::found(Runtime::unknown, name);
+  } else if (at.at == 1 && is_containerd_namespace(parent)) {
+    if (is_hex_id(name) || (contains(kWellKnownNamespaces, parent) &&
+                            is_containerd_identifier(name) && !is_systemd_unit(name))) {
+      return Verdict::found(Runtime::containerd, name);
     }
   }
-  return std::nullopt;
+  // Amazon ECS gives each task a cgroup parent below /ecs ("/ecs/<task>/<id>", older agents
+  // "/ecs/<cluster>/<task>/<id>"): Docker's ids on EC2, Fargate's own below 1.4.
+  if (at.at > 0 && at.parts.front() == "ecs") {
+    if (auto id = hex_id_of(name); !id.empty()) return Verdict::found(Runtime::docker, id);
+    if (is_fargate_container_id(name)) return Verdict::found(Runtime::unknown, name);
+  }
+  return Verdict::none();
+}
+
+Verdict match_component(const Position& at) {
+  // Slices group units; mount units hold no processes.
+  if (at.name().ends_with(".slice") || at.name().ends_with(".mount")) return Verdict::none();
+  if (auto verdict = match_affix(at.name()); verdict.kind != Verdict::Kind::none) return verdict;
+  if (auto verdict = match_machine(at); verdict.kind != Verdict::Kind::none) return verdict;
+  return match_parents(at);
+}
+
+// The id of a component that may be a container below a parent no rule knows: a 64-hex id,
+// bare, as "<id>.scope" or as "<prefix>-<id>.scope" (runc's "runc-<id>.scope", custom
+// runtimes); never a runtime's monitor.
+std::string_view candidate_id(std::string_view name) {
+  if (is_hex_id(name)) return name;
+  if (!name.ends_with(kScope)) return {};
+  name.remove_suffix(kScope.size());
+  if (is_hex_id(name)) return name;
+  if (name.size() <= kHexIdLength + 1 || name[name.size() - kHexIdLength - 1] != '-') return {};
+  auto prefix = name.substr(0, name.size() - kHexIdLength - 1);
+  if (prefix.ends_with("conmon")) return {};
+  auto id = name.substr(name.size() - kHexIdLength);
+  return is_hex_id(id) ? id : std::string_view{};
+}
+
+// Never below a login session or a system service: what lives there is the host's.
+// The user manager (user@<uid>.service) is where rootless runtimes put their containers.
+bool may_hold_candidate(const Position& at) {
+  for (std::size_t i = 0; i < at.at; ++i) {
+    auto part = at.parts[i];
+    if (part.starts_with("session-") && part.ends_with(kScope)) return false;
+    if (part == "init.scope") return false;
+    if (part.ends_with(".service") && !part.starts_with("user@")) return false;
+  }
+  return true;
 }
 
 // Removes and returns the last non-empty component of `path`, or "" when none is left.
@@ -152,6 +221,13 @@ std::string_view pop_last(std::string_view& path) {
   auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
   path.remove_suffix(name.size());
   return name;
+}
+
+Components split(std::string_view path) {
+  Components parts;
+  for (auto name = pop_last(path); !name.empty(); name = pop_last(path)) parts.push_back(name);
+  std::reverse(parts.begin(), parts.end());
+  return parts;
 }
 
 // "<hierarchy id>:<controllers>:<path>", a line of /proc/<pid>/cgroup.
@@ -211,6 +287,12 @@ std::string_view to_string(Runtime runtime) {
       return "podman";
     case Runtime::garden:
       return "garden";
+    case Runtime::nspawn:
+      return "nspawn";
+    case Runtime::libvirt_lxc:
+      return "libvirt-lxc";
+    case Runtime::lxc:
+      return "lxc";
     case Runtime::unknown:
       break;
   }
@@ -218,11 +300,11 @@ std::string_view to_string(Runtime runtime) {
 }
 
 std::optional<Runtime> runtime_from_string(std::string_view name) {
-  if (name == "docker") return Runtime::docker;
-  if (name == "containerd") return Runtime::containerd;
-  if (name == "crio" || name == "cri-o") return Runtime::crio;
-  if (name == "podman") return Runtime::podman;
-  if (name == "garden") return Runtime::garden;
+  for (auto runtime : {Runtime::docker, Runtime::containerd, Runtime::crio, Runtime::podman,
+                       Runtime::garden, Runtime::nspawn, Runtime::libvirt_lxc, Runtime::lxc}) {
+    if (name == to_string(runtime)) return runtime;
+  }
+  if (name == "cri-o") return Runtime::crio;
   return std::nullopt;
 }
 
@@ -231,20 +313,25 @@ std::string_view relative_cgroup_path(std::string_view path) {
   return strip_cgroupfs_mount(strip_proc_line_prefix(path));
 }
 
-std::optional<ContainerRef> container_from_cgroup_path(std::string_view path) {
-  auto rest = relative_cgroup_path(path);
-  for (bool innermost = true;; innermost = false) {
-    Window w;
-    w.name = pop_last(rest);
-    if (w.name.empty()) return std::nullopt;
-    auto above = rest;
-    w.parent = pop_last(above);
-    w.grandparent = pop_last(above);
-    w.great_grandparent = pop_last(above);
-    if (auto match = match_component(w)) {
-      return ContainerRef{match->runtime, std::string(match->id), innermost};
+std::optional<ContainerRef> container_from_cgroup_path(std::string_view path,
+                                                       Candidates candidates) {
+  auto parts = split(relative_cgroup_path(path));
+  std::optional<ContainerRef> candidate;
+  for (std::size_t i = parts.size(); i-- > 0;) {
+    Position at{parts, i};
+    bool innermost = i + 1 == parts.size();
+    auto verdict = match_component(at);
+    if (verdict.kind == Verdict::Kind::not_container) return std::nullopt;
+    if (verdict.kind == Verdict::Kind::container) {
+      return ContainerRef{verdict.runtime, std::move(verdict.id), innermost,
+                          std::move(verdict.name), false};
+    }
+    if (candidates == Candidates::include && !candidate) {
+      if (auto id = candidate_id(at.name()); !id.empty() && may_hold_candidate(at))
+        candidate = ContainerRef{Runtime::unknown, std::string(id), innermost, {}, true};
     }
   }
+  return candidate;
 }
 
 }  // namespace tracker
