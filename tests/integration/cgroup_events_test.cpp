@@ -10,8 +10,6 @@
 namespace tracker::testing {
 namespace {
 
-namespace fs = std::filesystem;
-
 struct Layout {
   std::string name;
   std::string parents;  // made first; none of them is a container
@@ -28,34 +26,6 @@ std::string with_id(std::string text, const std::string& id) {
   if (at != std::string::npos) text.replace(at, 4, id);
   return text;
 }
-
-// Makes the parents and the container cgroup; removes what it made, deepest first.
-class SyntheticCgroup {
- public:
-  SyntheticCgroup(const std::string& mount, const std::string& parents, const std::string& leaf)
-      : mount_(mount) {
-    fs::path path = mount;
-    for (auto& part : fs::path(parents)) {
-      if (part == "/" || part.empty()) continue;
-      path /= part;
-      if (mkdir(path.c_str(), 0755) == 0) made_.push_back(path);
-    }
-    leaf_ = path / leaf;
-    if (mkdir(leaf_.c_str(), 0755) == 0) made_.push_back(leaf_);
-  }
-  ~SyntheticCgroup() { remove(); }
-  void remove() {
-    for (auto it = made_.rbegin(); it != made_.rend(); ++it) rmdir(it->c_str());
-    made_.clear();
-  }
-  bool exists() const { return fs::exists(leaf_); }
-  const fs::path& path() const { return leaf_; }
-
- private:
-  std::string mount_;
-  fs::path leaf_;
-  std::vector<fs::path> made_;
-};
 
 class CgroupLayoutTest : public ::testing::TestWithParam<Layout> {
  protected:

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,6 +149,28 @@ void SyntheticContainer::remove() {
   std::error_code ignored;
   std::filesystem::remove(path_, ignored);
   created_ = false;
+}
+
+SyntheticCgroup::SyntheticCgroup(const std::string& mount, const std::string& parents,
+                                 const std::string& leaf) {
+  std::filesystem::path path = mount;
+  for (auto& part : std::filesystem::path(parents)) {
+    if (part == "/" || part.empty()) continue;
+    path /= part;
+    if (mkdir(path.c_str(), 0755) == 0) made_.push_back(path);
+  }
+  leaf_ = path / leaf;
+  if (mkdir(leaf_.c_str(), 0755) == 0) made_.push_back(leaf_);
+}
+
+void SyntheticCgroup::remove() {
+  for (auto it = made_.rbegin(); it != made_.rend(); ++it) rmdir(it->c_str());
+  made_.clear();
+}
+
+bool SyntheticCgroup::exists() const {
+  std::error_code ignored;
+  return std::filesystem::exists(leaf_, ignored);
 }
 
 TrackerProcess::TrackerProcess(std::vector<std::string> args, std::vector<std::string> env) {

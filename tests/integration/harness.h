@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -105,6 +106,25 @@ class SyntheticContainer {
   std::string id_;
   std::string path_;
   bool created_ = false;
+};
+
+// A cgroup `leaf` below `parents` (e.g. "/machine.slice") in the hierarchy
+// mounted at `mount`: makes the parents that are missing and the leaf, and
+// removes what it made, deepest first.
+class SyntheticCgroup {
+ public:
+  SyntheticCgroup(const std::string& mount, const std::string& parents, const std::string& leaf);
+  ~SyntheticCgroup() { remove(); }
+  SyntheticCgroup(const SyntheticCgroup&) = delete;
+  SyntheticCgroup& operator=(const SyntheticCgroup&) = delete;
+
+  void remove();
+  bool exists() const;
+  const std::filesystem::path& path() const { return leaf_; }
+
+ private:
+  std::filesystem::path leaf_;
+  std::vector<std::filesystem::path> made_;
 };
 
 // tracker running as a child process, its JSON lines collected as they come.
