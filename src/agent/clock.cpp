@@ -2,26 +2,19 @@
 
 #include <time.h>
 
+#include "util/clock.h"
+
 namespace tracker {
-namespace {
-
-std::int64_t read_ns(clockid_t clock) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-}  // namespace
 
 void BootClock::refresh() {
-  std::int64_t boot_before = read_ns(CLOCK_BOOTTIME);
-  std::int64_t real = read_ns(CLOCK_REALTIME);
-  std::int64_t boot_after = read_ns(CLOCK_BOOTTIME);
-  offset_ns_ = real - (boot_before + (boot_after - boot_before) / 2);
-}
-
-std::int64_t BootClock::now_epoch_ns() {
-  return read_ns(CLOCK_REALTIME);
+  timespec before{}, after{};
+  clock_gettime(CLOCK_BOOTTIME, &before);
+  std::int64_t real = wall_clock_ns();
+  clock_gettime(CLOCK_BOOTTIME, &after);
+  auto ns = [](const timespec& ts) {
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+  };
+  offset_ns_ = real - (ns(before) + (ns(after) - ns(before)) / 2);
 }
 
 }  // namespace tracker

@@ -4,7 +4,9 @@
 
 namespace tracker {
 
-// Kernel events carry CLOCK_BOOTTIME; output wants the Unix epoch.
+// Kernel events carry CLOCK_BOOTTIME; output wants the Unix epoch. The offset
+// follows the wall clock when refreshed (a step of the wall clock shows in
+// printed timestamps from the next refresh on, never in deadlines).
 class BootClock {
  public:
   BootClock() { refresh(); }
@@ -12,7 +14,6 @@ class BootClock {
   std::int64_t to_epoch_ns(std::uint64_t boot_ns) const {
     return static_cast<std::int64_t>(boot_ns) + offset_ns_;
   }
-  static std::int64_t now_epoch_ns();
 
  private:
   std::int64_t offset_ns_ = 0;

@@ -2,118 +2,95 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "agent/endpoints.h"
 #include "agent/lookup_pool.h"
 #include "agent/pipeline.h"
+#include "util/clock.h"
 #include "util/event_loop.h"
 
 namespace tracker {
 
-struct EndpointConfig {
-  Runtime runtime = Runtime::unknown;
-  std::string socket;
-  bool configured = false;  // named by the user, rather than a default path
-};
-
-// The standard sockets of every runtime, plus rootless Podman's under `run_user_dir`.
-std::vector<EndpointConfig> default_endpoints(const std::string& run_user_dir = "/run/user");
-
 struct EnricherOptions {
   bool enabled = false;
-  std::vector<EndpointConfig> endpoints;  // empty: default_endpoints(), rescanned for new ones
-  std::chrono::milliseconds timeout{2000};
-  std::size_t threads_per_endpoint = 2;
-  std::size_t queue_per_endpoint = 4096;
-  int max_attempts =
-      6;  // for "not found" and garbage replies; a runtime that is down is waited for
+  EndpointsOptions endpoints;
+  // Rounds without an answer before a container no runtime knows is given
+  // up; a runtime that is down is waited for as long as the container lives.
+  int max_attempts = 6;
 };
 
-struct EndpointStatus {
-  Runtime runtime;
-  std::string socket;
-  bool configured = false;
-  bool up = false;
-  std::string last_error;
-  std::uint64_t lookups = 0;
-  std::uint64_t found = 0;
-};
-
-// Asks the runtimes about each container, off the loop thread, and hands the
-// answers to the pipeline (which holds the container's events until then).
-class Enricher : public ContainerObserver {
+// Asks the runtimes about each container, off the loop thread, and tells the
+// pipeline what it learnt (which holds the container's events until the first
+// answer). Each container's lookup goes through explicit stages; answers carry
+// the round they answer, so an answer from before a reconfiguration, or to an
+// earlier round, is ignored.
+class Enricher : public EnrichmentSource {
  public:
-  Enricher(EventLoop& loop, Pipeline& pipeline, EnricherOptions options);
+  Enricher(EventLoop& loop, Pipeline& pipeline, EnricherOptions options,
+           const MonotonicClock& clock = MonotonicClock::system());
   ~Enricher() override;
 
-  void container_added(const std::shared_ptr<ContainerRecord>& container) override;
-  void container_removed(const std::shared_ptr<ContainerRecord>& container) override;
+  EnrichmentState track(const std::shared_ptr<ContainerRecord>& container) override;
+  void forget(const std::shared_ptr<ContainerRecord>& container) override;
 
-  // Applies new options (reload); containers already known keep what they have.
+  // Applies new options (reload, SetEnrichment) without waiting for calls in
+  // flight. Turned on, or with new sockets, it looks up every known container
+  // that is not fully enriched; turned off, containers keep what they have.
   void reconfigure(EnricherOptions options);
   bool enabled() const { return options_.enabled; }
-  std::vector<EndpointStatus> endpoints() const;
+  std::vector<EndpointStatus> endpoints() const { return endpoints_.status(); }
   // No container is waiting for its first answer.
   bool settled() const;
 
  private:
-  struct Endpoint {
-    EndpointConfig config;
-    std::unique_ptr<LookupPool> pool;
-    bool up = true;         // lookups are tried; false: pinged until it answers
-    bool answered = false;  // it has answered at least once
-    bool ping_in_flight = false;
-    bool probing = false;  // the first ping, made when the endpoint is added
-    std::int64_t next_ping_ns = 0;
-    std::string last_error;
-    std::string warned;  // the last problem logged, so each is logged once
-    std::uint64_t lookups = 0;
-    std::uint64_t found = 0;
+  enum class Stage {
+    asking,               // a round of lookups is out
+    backing_off,          // the next round is due at `due`
+    waiting_for_runtime,  // a runtime asked is down: the next round comes when it answers
   };
-  static constexpr std::size_t kAnyEndpoint = static_cast<std::size_t>(-1);
-  struct Pending {
+  struct Lookup {
     std::shared_ptr<ContainerRecord> container;
-    std::uint64_t ticket = 0;
-    int attempt = 0;
-    std::size_t outstanding = 0;
-    bool any_unavailable = false;
-    bool first_answer = true;
-    std::int64_t due_ns = 0;            // 0: not scheduled
-    std::set<std::size_t> waiting_for;  // endpoints that were down
-    // The record holds a partial answer (LookupResult::partial): full inspects
-    // complete it, of this endpoint only (kAnyEndpoint after a reconfigure).
-    bool completing = false;
-    std::size_t completing_endpoint = kAnyEndpoint;
+    Stage stage = Stage::asking;
+    std::uint64_t round = 0;
+    std::set<EndpointId> awaited;  // asked this round, not answered yet
+    std::set<EndpointId> down;     // down or too busy to be asked this round
+    bool only_not_found = true;    // every answer of this round was "no such container"
+    int attempt = 0;               // rounds that brought no full answer
+    MonoTime due{};
+    bool released = false;  // its events no longer wait for it
+    bool partial = false;   // holds a partial answer, which full inspects complete
+    std::optional<EndpointId> completing_from;
+    bool last_round = false;  // the container is gone: this round is its last
   };
 
-  void build_endpoints();
-  void add_endpoint(EndpointConfig config);
-  void discover_rootless();
-  std::vector<std::size_t> candidates(const ContainerRecord& container) const;
-  void start_lookup(Pending& pending);
+  Lookup& start(const std::shared_ptr<ContainerRecord>& container, bool released);
+  void ask(Lookup& lookup);
   void on_results();
-  void on_result(LookupDone& done);
-  void on_ping(LookupDone& done);
-  void finish(Pending& pending, const ContainerInfo* info);
-  void publish_partial(Pending& pending, std::size_t endpoint, const ContainerInfo& info);
-  void schedule_retry(Pending& pending);
+  void on_answer(LookupDone& done);
+  void after_round(Lookup& lookup);
+  void publish(Lookup& lookup, EnrichmentState state, const ContainerInfo* info);
+  void finish(Lookup& lookup, EnrichmentState state, const ContainerInfo* info);
+  void back_off(Lookup& lookup, int attempt);
+  void runtime_back(EndpointId endpoint);
   void tick();
-  void warn_once(Endpoint& endpoint, LookupStatus status, const std::string& error);
+  void ask_again(const std::vector<std::string>& ids);
+  static EnrichmentState state_of(const Lookup& lookup);
 
   EventLoop& loop_;
   Pipeline& pipeline_;
+  const MonotonicClock& clock_;
   EnricherOptions options_;
-  ResultQueue results_;
-  std::vector<Endpoint> endpoints_;
-  std::unordered_map<std::string, Pending> pending_;
-  std::uint64_t next_ticket_ = 1;
+  std::shared_ptr<ResultQueue> results_;
+  Endpoints endpoints_;
+  std::unordered_map<std::string, Lookup> lookups_;
+  std::uint64_t next_round_ = 1;
   int tick_timer_ = -1;
-  std::int64_t next_discovery_ns_ = 0;
 };
 
 }  // namespace tracker

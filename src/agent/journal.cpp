@@ -58,16 +58,16 @@ bool JournalListener::running_under_systemd() {
   return std::getenv("INVOCATION_ID") != nullptr || std::getenv("JOURNAL_STREAM") != nullptr;
 }
 
-void JournalListener::container_ready(const std::shared_ptr<ContainerRecord>& container) {
+void JournalListener::container_added(const std::shared_ptr<ContainerRecord>& container) {
   const char* verb = container->origin == ContainerOrigin::existing ? "found" : "created";
   send(*container, kAddedId, fmt::format("{} {}", describe(*container), verb));
 }
 
-void JournalListener::container_updated(const std::shared_ptr<ContainerRecord>& container) {
+void JournalListener::container_changed(const std::shared_ptr<ContainerRecord>& container) {
   send(*container, kUpdatedId, fmt::format("{} identified", describe(*container)));
 }
 
-void JournalListener::container_gone(const std::shared_ptr<ContainerRecord>& container) {
+void JournalListener::container_removed(const std::shared_ptr<ContainerRecord>& container) {
   send(*container, kGoneId, fmt::format("{} removed", describe(*container)));
 }
 

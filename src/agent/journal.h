@@ -11,9 +11,9 @@ class JournalListener : public ContainerListener {
  public:
   static bool running_under_systemd();
 
-  void container_ready(const std::shared_ptr<ContainerRecord>& container) override;
-  void container_updated(const std::shared_ptr<ContainerRecord>& container) override;
-  void container_gone(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_added(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_changed(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_removed(const std::shared_ptr<ContainerRecord>& container) override;
 };
 
 }  // namespace tracker

@@ -3,7 +3,29 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <condition_variable>
+#include <deque>
+#include <thread>
+
+#include "enrich/sanitize.h"
+#include "util/text.h"
+
 namespace tracker {
+namespace {
+
+// Workers alive, of every pool: what wait_for_retired_lookups() waits for.
+struct WorkerCount {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t alive = 0;
+};
+
+WorkerCount& workers() {
+  static auto* count = new WorkerCount;  // never destroyed: workers may outlive main
+  return *count;
+}
+
+}  // namespace
 
 ResultQueue::ResultQueue() : event_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
@@ -23,71 +45,132 @@ std::vector<LookupDone> ResultQueue::take() {
   return std::exchange(done_, {});
 }
 
-LookupPool::LookupPool(std::size_t endpoint, std::unique_ptr<RuntimeClient> client,
-                       std::size_t threads, std::size_t queue_limit, ResultQueue& results)
-    : endpoint_(endpoint),
-      client_(std::move(client)),
-      queue_limit_(queue_limit),
-      results_(results) {
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+struct LookupPool::Shared {
+  struct Job {
+    std::string container_id;
+    std::uint64_t round = 0;
+    std::chrono::milliseconds deadline{0};
+    LookupMode mode = LookupMode::full;
+  };
+
+  EndpointId endpoint;
+  std::unique_ptr<RuntimeClient> client;
+  std::size_t queue_limit;
+  std::shared_ptr<ResultQueue> results;
+  PeerCheck check_peer;
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<Job> jobs;
+  bool retired = false;
+
+  bool submit(Job job) {
+    {
+      std::lock_guard lock(mutex);
+      if (retired || jobs.size() >= queue_limit) return false;
+      jobs.push_back(std::move(job));
+    }
+    wake.notify_one();
+    return true;
+  }
+
+  LookupDone run(const Job& job) {
+    auto start = std::chrono::steady_clock::now();
+    LookupDone done;
+    done.endpoint = endpoint;
+    done.container_id = job.container_id;
+    done.round = job.round;
+    if (job.container_id.empty()) {
+      done.result.error = check_peer ? check_peer() : std::string();
+      done.result.status = done.result.error.empty() && client->ping(job.deadline)
+                               ? LookupStatus::found
+                               : LookupStatus::unavailable;
+    } else {
+      done.result = job.mode == LookupMode::quick
+                        ? client->inspect_quick(job.container_id, job.deadline)
+                        : client->inspect(job.container_id, job.deadline);
+      vet(job.container_id, done.result);
+    }
+    done.took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - start);
+    return done;
+  }
+
+  // What a runtime says enters here: about the container asked for only, as
+  // valid UTF-8 of bounded size.
+  void vet(const std::string& container_id, LookupResult& result) const {
+    if (result.status != LookupStatus::found) return;
+    if (!result.info.id.empty() && result.info.id != container_id) {
+      result.status = LookupStatus::bad_reply;
+      result.error = client->socket_path() + ": answered about another container (" +
+                     escape_for_display(bounded_utf8(result.info.id, 80)) + ")";
+      result.info = {};
+      return;
+    }
+    sanitize(result.info);
+  }
+
+  static void work(std::shared_ptr<Shared> self) {
+    while (true) {
+      Job job;
+      {
+        std::unique_lock lock(self->mutex);
+        self->wake.wait(lock, [&] { return self->retired || !self->jobs.empty(); });
+        if (self->retired) break;
+        job = std::move(self->jobs.front());
+        self->jobs.pop_front();
+      }
+      auto done = self->run(job);
+      self->results->push(std::move(done));  // a retired pool's are ignored by their round
+    }
+    self.reset();  // the client goes with the last worker
+    auto& count = workers();
+    std::lock_guard lock(count.mutex);
+    --count.alive;
+    count.changed.notify_all();
+  }
+};
+
+LookupPool::LookupPool(EndpointId endpoint, std::unique_ptr<RuntimeClient> client,
+                       std::size_t threads, std::size_t queue_limit,
+                       std::shared_ptr<ResultQueue> results, PeerCheck check_peer)
+    : shared_(std::make_shared<Shared>()) {
+  shared_->check_peer = std::move(check_peer);
+  shared_->endpoint = endpoint;
+  shared_->client = std::move(client);
+  shared_->queue_limit = queue_limit;
+  shared_->results = std::move(results);
+  for (std::size_t i = 0; i < threads; ++i) {
+    {
+      std::lock_guard lock(workers().mutex);
+      ++workers().alive;
+    }
+    std::thread(Shared::work, shared_).detach();
+  }
 }
 
 LookupPool::~LookupPool() {
   {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    jobs_.clear();
+    std::lock_guard lock(shared_->mutex);
+    shared_->retired = true;
+    shared_->jobs.clear();
   }
-  wake_.notify_all();
-  for (auto& thread : threads_) thread.join();
+  shared_->client->cancel();
+  shared_->wake.notify_all();
 }
 
-bool LookupPool::inspect(const std::string& container_id, std::uint64_t ticket,
+bool LookupPool::inspect(const std::string& container_id, std::uint64_t round,
                          std::chrono::milliseconds deadline, LookupMode mode) {
-  return submit({container_id, ticket, deadline, mode});
+  return shared_->submit({container_id, round, deadline, mode});
 }
 
 bool LookupPool::ping(std::chrono::milliseconds deadline) {
-  return submit({"", 0, deadline, LookupMode::full});
+  return shared_->submit({"", 0, deadline, LookupMode::full});
 }
 
-bool LookupPool::submit(Job job) {
-  {
-    std::lock_guard lock(mutex_);
-    if (jobs_.size() >= queue_limit_) return false;
-    jobs_.push_back(std::move(job));
-  }
-  wake_.notify_one();
-  return true;
-}
-
-void LookupPool::work() {
-  while (true) {
-    Job job;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-      if (stopping_) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    auto start = std::chrono::steady_clock::now();
-    LookupDone done;
-    done.endpoint = endpoint_;
-    done.container_id = job.container_id;
-    done.ticket = job.ticket;
-    if (job.container_id.empty()) {
-      done.result.status =
-          client_->ping(job.deadline) ? LookupStatus::found : LookupStatus::unavailable;
-    } else if (job.mode == LookupMode::quick) {
-      done.result = client_->inspect_quick(job.container_id, job.deadline);
-    } else {
-      done.result = client_->inspect(job.container_id, job.deadline);
-    }
-    done.took = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() - start);
-    results_.push(std::move(done));
-  }
+bool wait_for_retired_lookups(std::chrono::milliseconds timeout) {
+  auto& count = workers();
+  std::unique_lock lock(count.mutex);
+  return count.changed.wait_for(lock, timeout, [&] { return count.alive == 0; });
 }
 
 }  // namespace tracker

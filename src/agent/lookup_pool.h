@@ -1,12 +1,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "enrich/runtime_client.h"
@@ -14,10 +13,13 @@
 
 namespace tracker {
 
+// An endpoint's identity for its whole life: never reused, unlike an index.
+using EndpointId = std::uint64_t;
+
 struct LookupDone {
-  std::size_t endpoint = 0;
+  EndpointId endpoint = 0;
   std::string container_id;  // empty for a ping
-  std::uint64_t ticket = 0;
+  std::uint64_t round = 0;   // the lookup round it answers (Enricher)
   LookupResult result;
   std::chrono::microseconds took{0};
 };
@@ -27,6 +29,7 @@ struct LookupDone {
 enum class LookupMode { quick, full };
 
 // Finished lookups, handed from the workers to the loop thread (eventfd).
+// Shared with the workers, which may outlive its reader.
 class ResultQueue {
  public:
   ResultQueue();
@@ -41,40 +44,33 @@ class ResultQueue {
 };
 
 // The workers of one runtime socket: blocking calls happen here, never on the
-// loop, and a socket that hangs only ever occupies its own workers.
+// loop, and a socket that hangs only ever occupies its own workers. Destroying
+// the pool never waits: it cancels the calls in flight and leaves the workers
+// to end by themselves (wait_for_retired_lookups() waits for them at exit).
 class LookupPool {
  public:
-  LookupPool(std::size_t endpoint, std::unique_ptr<RuntimeClient> client, std::size_t threads,
-             std::size_t queue_limit, ResultQueue& results);
+  // Says why the socket is not to be trusted ("" when it is); asked before each ping.
+  using PeerCheck = std::function<std::string()>;
+
+  LookupPool(EndpointId endpoint, std::unique_ptr<RuntimeClient> client, std::size_t threads,
+             std::size_t queue_limit, std::shared_ptr<ResultQueue> results,
+             PeerCheck check_peer = {});
   ~LookupPool();
   LookupPool(const LookupPool&) = delete;
   LookupPool& operator=(const LookupPool&) = delete;
 
   // False when the queue is full.
-  bool inspect(const std::string& container_id, std::uint64_t ticket,
+  bool inspect(const std::string& container_id, std::uint64_t round,
                std::chrono::milliseconds deadline, LookupMode mode);
   bool ping(std::chrono::milliseconds deadline);
-  const RuntimeClient& client() const { return *client_; }
 
  private:
-  struct Job {
-    std::string container_id;
-    std::uint64_t ticket = 0;
-    std::chrono::milliseconds deadline{0};
-    LookupMode mode = LookupMode::full;
-  };
-  bool submit(Job job);
-  void work();
-
-  std::size_t endpoint_;
-  std::unique_ptr<RuntimeClient> client_;
-  std::size_t queue_limit_;
-  ResultQueue& results_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Job> jobs_;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  struct Shared;
+  std::shared_ptr<Shared> shared_;
 };
+
+// Waits up to `timeout` for the workers of destroyed pools to end; true when
+// none is left. For the end of the process, never for the loop.
+bool wait_for_retired_lookups(std::chrono::milliseconds timeout);
 
 }  // namespace tracker

@@ -1,9 +1,11 @@
 #include "agent/pipeline.h"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_set>
 
 #include "cgroup/walker.h"
+#include "enrich/sanitize.h"
 #include "util/log.h"
 
 namespace tracker {
@@ -66,8 +68,12 @@ std::optional<EventType> process_event_type(std::uint32_t type) {
 
 }  // namespace
 
-Pipeline::Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer)
-    : options_(std::move(options)), hierarchy_(std::move(hierarchy)), printer_(&printer) {
+Pipeline::Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer,
+                   const MonotonicClock& clock)
+    : options_(std::move(options)),
+      hierarchy_(std::move(hierarchy)),
+      printer_(&printer),
+      monotonic_(clock) {
   registry_.set_containerd_tasks(ContainerdTasks());
 }
 
@@ -166,26 +172,32 @@ void Pipeline::on_process_event(const tracker_event& raw) {
   emit(std::move(event));
 }
 
-void Pipeline::notify_ready(const std::shared_ptr<ContainerRecord>& container) {
-  if (!container->listeners_told) {
-    container->listeners_told = true;
-    for (auto* listener : listeners_) listener->container_ready(container);
+// The one place listeners hear of a container: added, then removed, once each
+// and in that order; changes only in between (Pipeline::updated).
+void Pipeline::tell_listeners(const std::shared_ptr<ContainerRecord>& container) {
+  using Told = ContainerRecord::Told;
+  if (container->told == Told::nothing) {
+    container->told = Told::added;
+    for (auto* listener : listeners_) listener->container_added(container);
   }
-  if (container->removed && !container->listeners_told_gone) {
-    container->listeners_told_gone = true;
-    for (auto* listener : listeners_) listener->container_gone(container);
+  if (container->removed && container->told == Told::added) {
+    container->told = Told::removed;
+    for (auto* listener : listeners_) listener->container_removed(container);
   }
 }
 
 void Pipeline::updated(const std::shared_ptr<ContainerRecord>& container) {
-  if (!container->listeners_told || container->removed) return;
-  for (auto* listener : listeners_) listener->container_updated(container);
+  if (container->told != ContainerRecord::Told::added || container->removed) return;
+  for (auto* listener : listeners_) listener->container_changed(container);
 }
 
 void Pipeline::announce(const std::shared_ptr<ContainerRecord>& container, EventType type,
                         const tracker_task_context& context, std::int64_t timestamp_ns) {
-  for (auto* observer : observers_) observer->container_added(container);
-  if (container->enrichment != EnrichmentState::pending) notify_ready(container);
+  // A machine's path names it: enough without machined.
+  if (container->info.name.empty() && !container->ref.name.empty())
+    container->info.name = sanitize_string(container->ref.name, kMaxNameBytes);
+  container->enrichment = enrichment_ ? enrichment_->track(container) : EnrichmentState::off;
+  if (container->enrichment != EnrichmentState::pending) tell_listeners(container);
   if (!options_.events.contains(type) || !options_.scope.matches_lifecycle(*container)) return;
   Event event;
   event.type = type;
@@ -197,8 +209,8 @@ void Pipeline::announce(const std::shared_ptr<ContainerRecord>& container, Event
 
 void Pipeline::remove(const std::shared_ptr<ContainerRecord>& container,
                       const tracker_task_context& context, std::int64_t timestamp_ns) {
-  for (auto* observer : observers_) observer->container_removed(container);
-  if (container->listeners_told) notify_ready(container);  // tells them it is gone
+  if (enrichment_) enrichment_->forget(container);
+  if (container->announced()) tell_listeners(container);  // tells them it is gone
   if (!options_.events.contains(EventType::container_remove) ||
       !options_.scope.matches_lifecycle(*container))
     return;
@@ -212,24 +224,31 @@ void Pipeline::remove(const std::shared_ptr<ContainerRecord>& container,
 
 void Pipeline::emit(Event event) {
   const auto& container = event.container;
-  if (container) {
-    auto held = held_.find(container->id());
-    bool waiting = container->enrichment == EnrichmentState::pending;
-    if (waiting || held != held_.end()) {
-      if (held == held_.end()) {
-        held = held_.emplace(container->id(), Held{}).first;
-        held->second.deadline_ns = BootClock::now_epoch_ns() + options_.hold_timeout_ns;
-      }
-      held->second.events.push_back(std::move(event));
-      if (held->second.events.size() > options_.hold_limit) {
-        ++stats_.held_released_early;
-        print_held(held->first);
-      }
-      return;
-    }
+  if (container &&
+      (container->enrichment == EnrichmentState::pending || held_.count(container->id()))) {
+    hold(std::move(event));
+    return;
   }
   printer_->print(event);
   ++stats_.printed;
+}
+
+void Pipeline::hold(Event event) {
+  auto id = event.container->id();
+  auto held = held_.find(id);
+  if (held == held_.end()) {
+    held = held_.emplace(id, Held{}).first;
+    held->second.deadline = monotonic_.now() + options_.hold_timeout;
+  }
+  held->second.events.push_back(std::move(event));
+  ++held_total_;
+  ++stats_.held;
+  if (held->second.events.size() > options_.hold_limit) {
+    ++stats_.held_released_early;
+    print_held(id);
+  } else if (held_total_ > options_.hold_total_limit) {
+    release_oldest_held();
+  }
 }
 
 void Pipeline::print_held(const std::string& container_id) {
@@ -237,33 +256,61 @@ void Pipeline::print_held(const std::string& container_id) {
   if (held == held_.end()) return;
   auto events = std::move(held->second.events);
   held_.erase(held);
+  held_total_ -= events.size();
   for (auto& event : events) {
     printer_->print(event);
     ++stats_.printed;
   }
 }
 
-void Pipeline::release(const std::shared_ptr<ContainerRecord>& container) {
-  notify_ready(container);
+// Past the cap on all held events, the container that has waited longest goes first.
+void Pipeline::release_oldest_held() {
+  auto oldest = std::min_element(held_.begin(), held_.end(), [](const auto& a, const auto& b) {
+    return a.second.deadline < b.second.deadline;
+  });
+  if (oldest == held_.end()) return;
+  ++stats_.held_released_early;
+  print_held(std::string(oldest->first));
+}
+
+bool Pipeline::apply_info(ContainerRecord& container, ContainerInfo info) {
+  if (info.id.empty()) info.id = container.id();
+  // What the full answer lacks and a partial one had (a best-effort image
+  // lookup that failed this time) is kept.
+  if (info.image_digest.empty() && info.image_id == container.info.image_id)
+    info.image_digest = container.info.image_digest;
+  if (container.info == info) return false;
+  container.info = std::move(info);
+  return true;
+}
+
+void Pipeline::enrichment_progress(const std::shared_ptr<ContainerRecord>& container,
+                                   EnrichmentState state, const ContainerInfo* info) {
+  bool changed = info && apply_info(*container, *info);
+  changed |= std::exchange(container->enrichment, state) != state;
+  if (state == EnrichmentState::pending) return;
+  bool already_told = container->announced();
+  tell_listeners(container);
   print_held(container->id());
+  if (changed && already_told) updated(container);
 }
 
 void Pipeline::release_expired() {
   if (held_.empty()) return;
-  std::int64_t now = BootClock::now_epoch_ns();
+  auto now = monotonic_.now();
   std::vector<std::shared_ptr<const ContainerRecord>> expired;
   for (auto& [id, held] : held_)
-    if (held.deadline_ns <= now && !held.events.empty())
+    if (held.deadline <= now && !held.events.empty())
       expired.push_back(held.events.front().container);
   for (auto& container : expired) {
     ++stats_.held_released_early;
     print_held(container->id());
-    if (auto record = registry_.find_by_id(container->id())) notify_ready(record);
+    if (auto record = registry_.find_by_id(container->id())) tell_listeners(record);
   }
 }
 
 bool Pipeline::scan_existing(std::string& error) {
-  std::int64_t now = BootClock::now_epoch_ns();
+  std::int64_t now = wall_clock_ns();
   tracker_task_context nobody{};
   return walk_cgroups(
       hierarchy_.mount_point, hierarchy_.mount_root,
@@ -283,7 +330,7 @@ bool Pipeline::scan_existing(std::string& error) {
 
 void Pipeline::reconcile() {
   ++stats_.reconciles;
-  std::int64_t now = BootClock::now_epoch_ns();
+  std::int64_t now = wall_clock_ns();
   tracker_task_context nobody{};
   std::unordered_set<std::uint64_t> present;
   std::unordered_set<std::uint64_t> container_cgroups;

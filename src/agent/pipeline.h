@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -16,49 +17,58 @@
 #include "kernel/cgroup_state_map.h"
 #include "kernel/probes.h"
 #include "registry/registry.h"
+#include "util/clock.h"
 
 namespace tracker {
 
-// Told about containers as they come and go (enrichment, D-Bus, journal).
-class ContainerObserver {
+// What the pipeline asks of enrichment (the Enricher).
+class EnrichmentSource {
  public:
-  virtual ~ContainerObserver() = default;
-  virtual void container_added(const std::shared_ptr<ContainerRecord>& container) = 0;
-  virtual void container_removed(const std::shared_ptr<ContainerRecord>& container) = 0;
+  virtual ~EnrichmentSource() = default;
+  // A new container: the state its enrichment starts in (pending holds its
+  // events until Pipeline::enrichment_progress says otherwise).
+  virtual EnrichmentState track(const std::shared_ptr<ContainerRecord>& container) = 0;
+  // The container is gone.
+  virtual void forget(const std::shared_ptr<ContainerRecord>& container) = 0;
 };
 
-// Told about containers once what is known of them is settled: added after
-// the first enrichment answer (or at once without enrichment), updated when a
-// later answer brings more, gone after added. For D-Bus and the journal.
+// Told about containers once what is known of them is settled, in this order
+// and from one place (Pipeline::tell_listeners): added after the first
+// enrichment answer (or at once without enrichment), changed when a later
+// answer or the kernel brings more, removed after added. For D-Bus and the
+// journal.
 class ContainerListener {
  public:
   virtual ~ContainerListener() = default;
-  virtual void container_ready(const std::shared_ptr<ContainerRecord>& container) = 0;
-  virtual void container_updated(const std::shared_ptr<ContainerRecord>& container) = 0;
-  virtual void container_gone(const std::shared_ptr<ContainerRecord>& container) = 0;
+  virtual void container_added(const std::shared_ptr<ContainerRecord>& container) = 0;
+  virtual void container_changed(const std::shared_ptr<ContainerRecord>& container) = 0;
+  virtual void container_removed(const std::shared_ptr<ContainerRecord>& container) = 0;
 };
 
 struct PipelineOptions {
   EventSet events = EventSet::all();
   Scope scope;
-  std::int64_t hold_timeout_ns = 3'000'000'000;  // longest an event waits for enrichment
+  std::chrono::milliseconds hold_timeout{2500};  // longest an event waits for enrichment
   std::size_t hold_limit = 4096;                 // most events held per container
+  std::size_t hold_total_limit = 65536;          // most events held, all containers together
 };
 
 struct PipelineStats {
   std::uint64_t kernel_events = 0;
   std::uint64_t printed = 0;
   std::uint64_t reconciles = 0;
+  std::uint64_t held = 0;                 // events that waited for enrichment
   std::uint64_t held_released_early = 0;  // let out before enrichment completed
 };
 
 // decode → registry → scope → (wait for enrichment) → printer, on the loop thread.
 class Pipeline : public KernelEventSink {
  public:
-  Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer);
+  Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer,
+           const MonotonicClock& clock = MonotonicClock::system());
 
   void set_state_map(CgroupStateMap* map, std::uint32_t host_mnt_ns);
-  void add_observer(ContainerObserver* observer) { observers_.push_back(observer); }
+  void set_enrichment(EnrichmentSource* enrichment) { enrichment_ = enrichment; }
   void add_listener(ContainerListener* listener) { listeners_.push_back(listener); }
   // What is known of `container` changed (a later enrichment answer, its start).
   void updated(const std::shared_ptr<ContainerRecord>& container);
@@ -72,8 +82,11 @@ class Pipeline : public KernelEventSink {
   // After lost events: make the registry equal what cgroupfs shows.
   void reconcile();
 
-  // Enrichment of `container` finished (successfully or not): its held events go out.
-  void release(const std::shared_ptr<ContainerRecord>& container);
+  // What enrichment learnt of `container` (`info`, when an answer came) and
+  // the state it is in now. Unless pending, its held events go out, and the
+  // listeners hear of the container, or of the change.
+  void enrichment_progress(const std::shared_ptr<ContainerRecord>& container, EnrichmentState state,
+                           const ContainerInfo* info);
   // Lets out whatever waited longer than the hold timeout.
   void release_expired();
 
@@ -92,15 +105,19 @@ class Pipeline : public KernelEventSink {
                 const tracker_task_context& context, std::int64_t timestamp_ns);
   void remove(const std::shared_ptr<ContainerRecord>& container,
               const tracker_task_context& context, std::int64_t timestamp_ns);
+  static bool apply_info(ContainerRecord& container, ContainerInfo info);
   void emit(Event event);
+  void hold(Event event);
   void print_held(const std::string& container_id);
-  void notify_ready(const std::shared_ptr<ContainerRecord>& container);
+  void release_oldest_held();
+  void tell_listeners(const std::shared_ptr<ContainerRecord>& container);
 
   PipelineOptions options_;
   TrackedHierarchy hierarchy_;
   Printer* printer_;
+  const MonotonicClock& monotonic_;
   CgroupStateMap* state_map_ = nullptr;
-  std::vector<ContainerObserver*> observers_;
+  EnrichmentSource* enrichment_ = nullptr;
   std::vector<ContainerListener*> listeners_;
   std::uint32_t host_mnt_ns_ = 0;
   Registry registry_;
@@ -109,9 +126,10 @@ class Pipeline : public KernelEventSink {
 
   struct Held {
     std::deque<Event> events;
-    std::int64_t deadline_ns = 0;
+    MonoTime deadline{};
   };
   std::unordered_map<std::string, Held> held_;
+  std::size_t held_total_ = 0;
 };
 
 }  // namespace tracker

@@ -8,6 +8,10 @@ std::string_view to_string(EnrichmentState state) {
       return "off";
     case EnrichmentState::pending:
       return "pending";
+    case EnrichmentState::retrying:
+      return "retrying";
+    case EnrichmentState::partial:
+      return "partial";
     case EnrichmentState::done:
       return "done";
     case EnrichmentState::failed:

@@ -45,7 +45,7 @@ class ContainerdClient final : public RuntimeClient {
 
   LookupResult inspect(const std::string& container_id,
                        std::chrono::milliseconds deadline) override {
-    Deadline budget(deadline);
+    Deadline budget(deadline, &cancellation_);
     if (container_id.empty()) return not_found(container_id);
     std::vector<std::string> searched;
     // A cached namespace list may miss a namespace made since: one fresh retry.
@@ -73,14 +73,17 @@ class ContainerdClient final : public RuntimeClient {
     return not_found(container_id);
   }
 
+  void cancel() override { cancellation_.cancel(); }
+
   bool ping(std::chrono::milliseconds deadline) override {
     namespaces::ListNamespacesRequest request;
     namespaces::ListNamespacesResponse response;
-    auto context = make_ping_context(Deadline(deadline));
+    auto context = make_ping_context(Deadline(deadline, &cancellation_));
     return namespaces_->List(context.get(), request, &response).ok();
   }
 
  private:
+  Cancellation cancellation_;
   LookupResult not_found(const std::string& container_id) const {
     LookupResult result;
     result.status = LookupStatus::not_found;

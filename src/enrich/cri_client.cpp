@@ -23,7 +23,7 @@ class CriClient final : public RuntimeClient {
 
   LookupResult inspect(const std::string& container_id,
                        std::chrono::milliseconds deadline) override {
-    Deadline budget(deadline);
+    Deadline budget(deadline, &cancellation_);
     LookupResult result;
     if (container_id.empty()) {
       result.status = LookupStatus::not_found;
@@ -51,15 +51,18 @@ class CriClient final : public RuntimeClient {
     return result;
   }
 
+  void cancel() override { cancellation_.cancel(); }
+
   bool ping(std::chrono::milliseconds deadline) override {
     cri::VersionRequest request;
     cri::VersionResponse response;
     return runtime_service_
-        ->Version(make_ping_context(Deadline(deadline)).get(), request, &response)
+        ->Version(make_ping_context(Deadline(deadline, &cancellation_)).get(), request, &response)
         .ok();
   }
 
  private:
+  Cancellation cancellation_;
   grpc::Status sandbox_status(const std::string& id, bool verbose, const Deadline& budget,
                               cri::PodSandboxStatusResponse& response) {
     cri::PodSandboxStatusRequest request;

@@ -69,7 +69,7 @@ class DockerApiClient final : public RuntimeClient {
 
   LookupResult inspect(const std::string& container_id,
                        std::chrono::milliseconds deadline) override {
-    return inspect_within(container_id, Deadline(deadline));
+    return inspect_within(container_id, Deadline(deadline, &cancellation_));
   }
 
   // Docker: the container list first. While a container is being started,
@@ -79,7 +79,7 @@ class DockerApiClient final : public RuntimeClient {
   // not show the container yet, the inspect is asked as by inspect(), quietly.
   LookupResult inspect_quick(const std::string& container_id,
                              std::chrono::milliseconds deadline) override {
-    Deadline budget(deadline);
+    Deadline budget(deadline, &cancellation_);
     if (podman() || !is_safe_path_segment(container_id))
       return inspect_within(container_id, budget);
     auto listed = list_entry(container_id, budget);
@@ -88,11 +88,15 @@ class DockerApiClient final : public RuntimeClient {
     return listed;
   }
 
+  void cancel() override { cancellation_.cancel(); }
+
   bool ping(std::chrono::milliseconds deadline) override {
-    return api_get(socket_path_, "/_ping", Deadline(deadline)).status == LookupStatus::found;
+    return api_get(socket_path_, "/_ping", Deadline(deadline, &cancellation_)).status ==
+           LookupStatus::found;
   }
 
  private:
+  Cancellation cancellation_;
   bool podman() const { return runtime_ == Runtime::podman; }
   std::string prefix() const { return podman() ? "/v4.0.0/libpod" : ""; }
 
@@ -123,7 +127,7 @@ class DockerApiClient final : public RuntimeClient {
   // The container's entry in Docker's list, filtered by its id. The list gets
   // a small share of the budget: when it is slow, the inspect gets the rest.
   LookupResult list_entry(const std::string& container_id, const Deadline& budget) {
-    Deadline list_budget(std::min(kListBudget, budget.remaining() / 4));
+    Deadline list_budget(std::min(kListBudget, budget.remaining() / 4), budget.cancellation());
     // filters={"id":["<id>"]}; the id is a safe path segment, nothing in it needs escaping.
     auto reply =
         api_get(socket_path_,

@@ -67,16 +67,21 @@ std::shared_ptr<grpc::Channel> make_unix_channel(const std::string& socket_path)
   return grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(), args);
 }
 
-std::unique_ptr<grpc::ClientContext> make_context(const Deadline& deadline,
-                                                  const std::string& containerd_namespace) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(deadline.system_time());
+CallContext::CallContext(const Deadline& deadline) {
+  set_deadline(deadline.system_time());
+  if (auto* cancellation = deadline.cancellation())
+    hook_ = cancellation->on_cancel([this] { TryCancel(); });
+}
+
+std::unique_ptr<CallContext> make_context(const Deadline& deadline,
+                                          const std::string& containerd_namespace) {
+  auto context = std::make_unique<CallContext>(deadline);
   if (!containerd_namespace.empty())
     context->AddMetadata("containerd-namespace", containerd_namespace);
   return context;
 }
 
-std::unique_ptr<grpc::ClientContext> make_ping_context(const Deadline& deadline) {
+std::unique_ptr<CallContext> make_ping_context(const Deadline& deadline) {
   auto context = make_context(deadline);
   context->set_wait_for_ready(true);
   return context;

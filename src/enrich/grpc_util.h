@@ -19,16 +19,25 @@ inline constexpr int kMaxGrpcReplyBytes = 4 * 1024 * 1024;
 // reconnect backoff so a restarted runtime is noticed within seconds.
 std::shared_ptr<grpc::Channel> make_unix_channel(const std::string& socket_path);
 
+// A call's context that the deadline's cancellation aborts (TryCancel).
+class CallContext : public grpc::ClientContext {
+ public:
+  explicit CallContext(const Deadline& deadline);
+
+ private:
+  Cancellation::Hook hook_;  // goes before the context does
+};
+
 // A context for one call of a lookup; `containerd_namespace` goes into the
 // containerd-namespace metadata header when not empty.
-std::unique_ptr<grpc::ClientContext> make_context(const Deadline& deadline,
-                                                  const std::string& containerd_namespace = {});
+std::unique_ptr<CallContext> make_context(const Deadline& deadline,
+                                          const std::string& containerd_namespace = {});
 
 // A context for a ping, which waits for the connection until the deadline.
 // A call that fails fast on a channel in backoff leaves no thread polling its
 // reconnection (the synchronous API polls only during calls), and gRPC then
 // notices a runtime that came back only on its 5-second backup poll.
-std::unique_ptr<grpc::ClientContext> make_ping_context(const Deadline& deadline);
+std::unique_ptr<CallContext> make_ping_context(const Deadline& deadline);
 
 // NOT_FOUND → not_found; UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED and
 // UNIMPLEMENTED (service not enabled) → unavailable; the rest → bad_reply.

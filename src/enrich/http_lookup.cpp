@@ -16,13 +16,15 @@ ApiReply api_get(const std::string& socket_path, const std::string& target,
     result.error = prefix + "deadline passed before the request";
     return result;
   }
-  auto reply = http_get_unix(socket_path, target, deadline.remaining(), kMaxApiReplyBytes);
+  auto reply = http_get_unix(socket_path, target, deadline.remaining(), kMaxApiReplyBytes,
+                             deadline.cancellation());
   switch (reply.outcome) {
     case HttpOutcome::reply:
       break;
     case HttpOutcome::unreachable:
     case HttpOutcome::timed_out:
     case HttpOutcome::hung_up:
+    case HttpOutcome::cancelled:
       result.status = LookupStatus::unavailable;
       result.error = prefix + reply.error;
       return result;

@@ -43,6 +43,12 @@ std::string describe_connect_failure(const std::string& socket_path) {
   return "cannot connect: connection refused";
 }
 
+// curl calls this at least once a second, also while it waits for the peer.
+int abort_when_cancelled(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto cancellation = static_cast<const Cancellation*>(user);
+  return cancellation->cancelled() ? 1 : 0;
+}
+
 void init_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_NOTHING); });
@@ -51,7 +57,8 @@ void init_curl_once() {
 }  // namespace
 
 HttpReply http_get_unix(const std::string& socket_path, const std::string& target,
-                        std::chrono::milliseconds timeout, std::size_t max_body) {
+                        std::chrono::milliseconds timeout, std::size_t max_body,
+                        const Cancellation* cancellation) {
   init_curl_once();
   HttpReply reply;
   CurlHandle curl(curl_easy_init());
@@ -78,6 +85,11 @@ HttpReply http_get_unix(const std::string& socket_path, const std::string& targe
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  if (cancellation) {
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, abort_when_cancelled);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, cancellation);
+  }
 
   CURLcode rc = curl_easy_perform(h);
   if (rc == CURLE_OK) {
@@ -104,6 +116,10 @@ HttpReply http_get_unix(const std::string& socket_path, const std::string& targe
       reply.outcome = sink.overflowed ? HttpOutcome::too_large : HttpOutcome::garbled;
       reply.error =
           sink.overflowed ? "reply larger than " + std::to_string(max_body) + " bytes" : detail;
+      break;
+    case CURLE_ABORTED_BY_CALLBACK:
+      reply.outcome = HttpOutcome::cancelled;
+      reply.error = "cancelled";
       break;
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:

@@ -43,6 +43,9 @@ class RuntimeClient {
   }
   // True when the runtime answers at all (used to notice a runtime coming back).
   virtual bool ping(std::chrono::milliseconds deadline) = 0;
+  // Ends the calls in flight and every later one at once (as unavailable):
+  // the client is being retired. Thread-safe.
+  virtual void cancel() {}
 };
 
 std::unique_ptr<RuntimeClient> make_docker_client(std::string socket_path);

@@ -16,7 +16,12 @@
 namespace tracker {
 
 enum class ContainerOrigin { existing, created };
-enum class EnrichmentState { off, pending, done, failed };
+// How far the runtimes' answer about a container got: off (not asked:
+// enrichment off, or no runtime client for it), pending (asked; its events
+// wait), retrying (no answer yet; its events went out, lookups go on),
+// partial (a quick answer that full inspects complete), done, failed (no
+// runtime knew it, or it went before an answer came).
+enum class EnrichmentState { off, pending, retrying, partial, done, failed };
 
 struct ContainerRecord {
   ContainerRef ref;  // runtime and id, as the cgroup path tells them
@@ -29,8 +34,10 @@ struct ContainerRecord {
   ContainerInfo info;  // what the runtime said; info.id is empty until then
   EnrichmentState enrichment = EnrichmentState::off;
   bool removed = false;
-  bool listeners_told = false;       // ContainerListener::container_ready was called
-  bool listeners_told_gone = false;  // ContainerListener::container_gone was called
+  // What the pipeline's listeners (D-Bus, journal) were told: added, then
+  // removed, each once (Pipeline::tell_listeners).
+  enum class Told { nothing, added, removed } told = Told::nothing;
+  bool announced() const { return told != Told::nothing; }
 
   const std::string& id() const { return ref.id; }
   Runtime runtime() const { return info.runtime != Runtime::unknown ? info.runtime : ref.runtime; }

@@ -143,8 +143,11 @@ void DbusService::container_changed(const ContainerSnapshot& container) {
     }
     auto before = found->second->snapshot().enrichment;
     found->second->update(container);
-    bool completed = container.enrichment == "done" || container.enrichment == "failed";
-    if (completed && before != container.enrichment)
+    // Once per outcome: the first answer (partial or complete), or giving up.
+    auto answered = [](const std::string& state) { return state == "partial" || state == "done"; };
+    bool told = (answered(container.enrichment) && !answered(before)) ||
+                (container.enrichment == "failed" && before != "failed");
+    if (told)
       manager_->emitContainerEnriched(container.id, found->second->getObjectPath());
   });
 }

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "agent/snapshot.h"
+#include "agent/time_budgets.h"
 #include "tracker_config.h"
 #include "util/log.h"
 
@@ -27,10 +28,11 @@ Daemon::~Daemon() = default;
 EnricherOptions Daemon::enricher_options(const Options& options) const {
   EnricherOptions result;
   result.enabled = options.containers;
-  result.timeout = options.enrichment_timeout;
+  result.endpoints.call_timeout = time_budgets(options.enrichment_timeout).call;
+  result.endpoints.machined = true;
   for (auto& socket : options.cri_sockets)
     if (auto runtime = runtime_from_string(socket.runtime))
-      result.endpoints.push_back({*runtime, socket.path, true});
+      result.endpoints.configured.push_back({*runtime, socket.path, true});
   return result;
 }
 
@@ -85,10 +87,10 @@ bool Daemon::start() {
   PipelineOptions pipeline_options;
   pipeline_options.events = options_.events;
   pipeline_options.scope = options_.scope;
-  pipeline_options.hold_timeout_ns = (options_.enrichment_timeout.count() + 500) * 1'000'000;
+  pipeline_options.hold_timeout = time_budgets(options_.enrichment_timeout).hold;
   pipeline_ = std::make_unique<Pipeline>(pipeline_options, hierarchy_, *printer_);
   enricher_ = std::make_unique<Enricher>(loop_, *pipeline_, enricher_options(options_));
-  pipeline_->add_observer(enricher_.get());
+  pipeline_->set_enrichment(enricher_.get());
   pipeline_->add_listener(this);
   if (JournalListener::running_under_systemd()) {
     journal_ = std::make_unique<JournalListener>();
@@ -146,7 +148,8 @@ int Daemon::run() {
                 [] { sd_notify(0, "WATCHDOG=1"); });
 
   start_dbus();
-  ready_deadline_ = std::chrono::steady_clock::now() + options_.enrichment_timeout;
+  ready_deadline_ =
+      std::chrono::steady_clock::now() + time_budgets(options_.enrichment_timeout).ready;
   notify_ready_when_settled();
   loop_.run();
 
@@ -156,6 +159,10 @@ int Daemon::run() {
   sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
   probes_->consume();
   out_->flush();
+  pipeline_->set_enrichment(nullptr);
+  enricher_.reset();  // cancels the lookups in flight
+  if (!wait_for_retired_lookups(std::chrono::seconds(2)))
+    log(LogLevel::debug, "enrich", "lookups still running at exit");
   // A reader of stdout that went away is a normal end; a file we cannot write is not.
   return out_->broken() && !options_.output_path.empty() ? kFailureExit : 0;
 }
@@ -272,18 +279,13 @@ void Daemon::apply(const Options& options) {
   PipelineOptions pipeline_options = pipeline_->options();
   pipeline_options.events = options.events;
   pipeline_options.scope = options.scope;
-  pipeline_options.hold_timeout_ns = (options.enrichment_timeout.count() + 500) * 1'000'000;
+  pipeline_options.hold_timeout = time_budgets(options.enrichment_timeout).hold;
   pipeline_->set_options(pipeline_options);
   probes_->configure(options.scope.kernel_mode(), options.events.kernel_mask());
-  bool enrichment_changed =
-      options.containers != options_.containers ||
-      options.enrichment_timeout != options_.enrichment_timeout ||
-      enricher_options(options).endpoints.size() != enricher_options(options_).endpoints.size();
-  if (!enrichment_changed) {
-    auto a = enricher_options(options).endpoints, b = enricher_options(options_).endpoints;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      enrichment_changed |= a[i].socket != b[i].socket || a[i].runtime != b[i].runtime;
-  }
+  bool enrichment_changed = options.containers != options_.containers ||
+                            options.enrichment_timeout != options_.enrichment_timeout ||
+                            enricher_options(options).endpoints.configured !=
+                                enricher_options(options_).endpoints.configured;
   options_ = options;
   if (enrichment_changed) enricher_->reconfigure(enricher_options(options_));
   if (options_.verbose) set_log_level(LogLevel::debug);

@@ -38,9 +38,9 @@ class Daemon : public ServiceBackend, public ContainerListener {
   void set_enrichment(bool enabled) override;
 
   // ContainerListener
-  void container_ready(const std::shared_ptr<ContainerRecord>& container) override;
-  void container_updated(const std::shared_ptr<ContainerRecord>& container) override;
-  void container_gone(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_added(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_changed(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_removed(const std::shared_ptr<ContainerRecord>& container) override;
 
  private:
   bool start();

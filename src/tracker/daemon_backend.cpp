@@ -11,7 +11,7 @@ std::vector<ContainerSnapshot> Daemon::containers() const {
   std::vector<ContainerSnapshot> result;
   result.reserve(pipeline_->registry().size());
   pipeline_->registry().for_each([&](const std::shared_ptr<ContainerRecord>& c) {
-    if (c->listeners_told) result.push_back(snapshot_of(*c));
+    if (c->announced()) result.push_back(snapshot_of(*c));
   });
   std::sort(result.begin(), result.end(),
             [](const ContainerSnapshot& a, const ContainerSnapshot& b) { return a.id < b.id; });
@@ -20,17 +20,17 @@ std::vector<ContainerSnapshot> Daemon::containers() const {
 
 std::optional<ContainerSnapshot> Daemon::container(const std::string& id) const {
   auto record = pipeline_->registry().find_by_id(id);
-  if (!record || !record->listeners_told) return std::nullopt;
+  if (!record || !record->announced()) return std::nullopt;
   return snapshot_of(*record);
 }
 
 ServiceBackend::FindResult Daemon::find(const std::string& text) const {
   if (text.empty()) return {};
   auto exact = pipeline_->registry().find_by_id(text);
-  if (exact && exact->listeners_told) return {FindStatus::found, exact->id()};
+  if (exact && exact->announced()) return {FindStatus::found, exact->id()};
   std::vector<std::string> by_prefix, by_name;
   pipeline_->registry().for_each([&](const std::shared_ptr<ContainerRecord>& c) {
-    if (!c->listeners_told) return;
+    if (!c->announced()) return;
     if (c->id().starts_with(text)) by_prefix.push_back(c->id());
     if (c->info.name == text) by_name.push_back(c->id());
   });
@@ -43,10 +43,14 @@ ServiceBackend::FindResult Daemon::find(const std::string& text) const {
 
 std::vector<RuntimeSnapshot> Daemon::runtimes() const {
   std::vector<RuntimeSnapshot> result;
-  for (auto& endpoint : enricher_->endpoints())
-    result.push_back({std::string(to_string(endpoint.runtime)), endpoint.socket,
+  for (auto& endpoint : enricher_->endpoints()) {
+    bool machined = endpoint.runtime == Runtime::nspawn;
+    auto socket =
+        machined && endpoint.socket.empty() ? "/run/dbus/system_bus_socket" : endpoint.socket;
+    result.push_back({machined ? "machined" : std::string(to_string(endpoint.runtime)), socket,
                       endpoint.configured, endpoint.up, endpoint.last_error, endpoint.lookups,
-                      endpoint.found});
+                      endpoint.found, endpoint.speaks_for, ""});
+  }
   return result;
 }
 
@@ -62,15 +66,15 @@ std::string Daemon::version() const {
   return TRACKER_VERSION;
 }
 
-void Daemon::container_ready(const std::shared_ptr<ContainerRecord>& container) {
+void Daemon::container_added(const std::shared_ptr<ContainerRecord>& container) {
   if (service_events_) service_events_->container_added(snapshot_of(*container));
 }
 
-void Daemon::container_updated(const std::shared_ptr<ContainerRecord>& container) {
+void Daemon::container_changed(const std::shared_ptr<ContainerRecord>& container) {
   if (service_events_) service_events_->container_changed(snapshot_of(*container));
 }
 
-void Daemon::container_gone(const std::shared_ptr<ContainerRecord>& container) {
+void Daemon::container_removed(const std::shared_ptr<ContainerRecord>& container) {
   if (service_events_) service_events_->container_removed(snapshot_of(*container));
 }
 

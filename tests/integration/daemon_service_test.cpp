@@ -201,6 +201,53 @@ TEST_F(DaemonServiceTest, ReloadAppliesDropIns) {
   EXPECT_EQ(kill(tracker->pid(), 0), 0) << "tracker must keep running through reloads";
 }
 
+// Turning enrichment off never waits for a runtime call in flight: here the
+// gRPC pings of a configured CRI-O socket that does not exist, each allowed
+// the whole 30 s Timeout=. Before, the loop joined the workers and froze.
+TEST_F(DaemonServiceTest, EnrichmentOffDoesNotWaitForRuntimeCalls) {
+  TempConfig config;
+  config.drop_in("50-crio.conf",
+                 "[Enrichment]\nEnabled=yes\nTimeout=30s\n"
+                 "CrioSocket=/run/tracker-test-missing/crio.sock\n");
+  auto tracker = start({"--config", config.file(), "--output", "json"});
+  ASSERT_TRUE(tracker);
+  usleep(1'200'000);  // a ping of the missing socket is in flight by now
+  auto started = std::chrono::steady_clock::now();
+  auto off = run(trackerctl_binary() + " enrichment off");
+  auto took = since(started);
+  ASSERT_EQ(off.status, 0) << off.output;
+  std::printf("trackerctl enrichment off, a ping of a missing CRI-O socket in flight: %lld ms\n",
+              static_cast<long long>(took.count()));
+  EXPECT_LT(took, 10s) << "it waited for the 30 s call";
+  EXPECT_EQ(manager_property("EnrichmentEnabled"), "b false");
+  EXPECT_EQ(kill(tracker->pid(), 0), 0);
+}
+
+// Enrichment turned on while containers run names them: each is looked up,
+// and the D-Bus object says what the runtime said.
+TEST_F(DaemonServiceTest, EnrichmentOnNamesContainersThatAlreadyRun) {
+  REQUIRE_PREREQUISITE(command_succeeds("docker image inspect " + test_image()), "docker");
+  Cleanup cleanup;
+  std::string name = "svc-on-" + random_hex_id(8);
+  auto docker = run("docker run -d --network none --runtime runc" + kLimits + "--name " + name +
+                    " " + test_image());
+  ASSERT_EQ(docker.status, 0);
+  cleanup.add("docker rm -f " + docker.output);
+  auto tracker = start({"--output", "json"});
+  ASSERT_TRUE(tracker);
+  auto shown = [&] { return run(trackerctl_binary() + " container " + docker.output + " --json"); };
+  ASSERT_EQ(shown().status, 0);
+  EXPECT_EQ(shown().output.find(name), std::string::npos) << "enrichment is off";
+
+  ASSERT_TRUE(command_succeeds(trackerctl_binary() + " enrichment on"));
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (shown().output.find(name) == std::string::npos && std::chrono::steady_clock::now() < until)
+    usleep(100'000);
+  auto json = shown().output;
+  EXPECT_NE(json.find(name), std::string::npos) << json;
+  EXPECT_NE(json.find("\"done\""), std::string::npos) << json;
+}
+
 // READY=1 after the scan and the bus name, STATUS= lines, WATCHDOG=1 pings
 // at half the interval, STOPPING=1 on the way out.
 TEST_F(DaemonServiceTest, NotifyProtocol) {

@@ -186,11 +186,18 @@ PipelineOptions options_with(std::vector<std::string> scopes,
 }
 
 // A pipeline over a temporary hierarchy, with a fake state map and a capturing printer.
+// A monotonic clock the test moves.
+struct FakeClock : MonotonicClock {
+  MonoTime now() const override { return at; }
+  MonoTime at{std::chrono::hours(1000)};
+};
+
 class Harness {
  public:
   explicit Harness(PipelineOptions options = {})
       : pipeline(std::move(options),
-                 TrackedHierarchy{CgroupLayout::v2, tree.path(), 0, V1Controller::none}, printer) {
+                 TrackedHierarchy{CgroupLayout::v2, tree.path(), 0, V1Controller::none}, printer,
+                 clock) {
     pipeline.set_state_map(&map, kHostMntNs);
   }
 
@@ -206,6 +213,7 @@ class Harness {
   void send(const tracker_event& event) { pipeline.on_kernel_event(event); }
   std::vector<std::string> printed() const { return printer.summary(); }
 
+  FakeClock clock;
   TempTree tree;
   FakeStateMap map;
   CapturingPrinter printer;
@@ -363,13 +371,13 @@ TEST_P(PipelineStartTest, CreatedContainerStartsOnItsFirstExecInANewMountNamespa
 // Listeners (D-Bus, journal) hear of a start: the Started property follows it.
 class RecordingListener : public ContainerListener {
  public:
-  void container_ready(const std::shared_ptr<ContainerRecord>& c) override {
+  void container_added(const std::shared_ptr<ContainerRecord>& c) override {
     calls.push_back("ready " + c->id().substr(0, 4));
   }
-  void container_updated(const std::shared_ptr<ContainerRecord>& c) override {
+  void container_changed(const std::shared_ptr<ContainerRecord>& c) override {
     calls.push_back(std::string("updated ") + (c->started ? "started" : "created"));
   }
-  void container_gone(const std::shared_ptr<ContainerRecord>& c) override {
+  void container_removed(const std::shared_ptr<ContainerRecord>& c) override {
     calls.push_back("gone " + c->id().substr(0, 4));
   }
   std::vector<std::string> calls;
@@ -625,18 +633,19 @@ TEST(PipelineRmdir, RemoveIsOncePerContainer) {
             (Lines{"container_create " + short_id(kIdA), "container_remove " + short_id(kIdA)}));
 }
 
-TEST(PipelineRmdir, ObserverHearsAddAndRemove) {
-  struct Observer : ContainerObserver {
-    void container_added(const std::shared_ptr<ContainerRecord>& c) override {
+TEST(PipelineRmdir, EnrichmentHearsAddAndRemove) {
+  struct Observer : EnrichmentSource {
+    EnrichmentState track(const std::shared_ptr<ContainerRecord>& c) override {
       calls.push_back("added " + c->id().substr(0, 8));
+      return EnrichmentState::off;
     }
-    void container_removed(const std::shared_ptr<ContainerRecord>& c) override {
+    void forget(const std::shared_ptr<ContainerRecord>& c) override {
       calls.push_back("removed " + c->id().substr(0, 8));
     }
     Lines calls;
   } observer;
   Harness h(options_with({"not-container"}));  // even when nothing is printed
-  h.pipeline.add_observer(&observer);
+  h.pipeline.set_enrichment(&observer);
   h.mkdir(100, "/docker/" + kIdA);
   h.rmdir(100, "/docker/" + kIdA);
   EXPECT_EQ(observer.calls, (Lines{"added " + short_id(kIdA), "removed " + short_id(kIdA)}));
@@ -646,27 +655,31 @@ TEST(PipelineRmdir, ObserverHearsAddAndRemove) {
 // --- events held while enrichment is in flight ---
 
 // Marks every container it hears of as being enriched, as the enrichment service does.
-struct EnrichingObserver : ContainerObserver {
-  void container_added(const std::shared_ptr<ContainerRecord>& c) override {
-    c->enrichment = EnrichmentState::pending;
+struct EnrichingObserver : EnrichmentSource {
+  EnrichmentState track(const std::shared_ptr<ContainerRecord>&) override {
+    return EnrichmentState::pending;
   }
-  void container_removed(const std::shared_ptr<ContainerRecord>& c) override { removed = c; }
+  void forget(const std::shared_ptr<ContainerRecord>& c) override { removed = c; }
   std::shared_ptr<ContainerRecord> removed;
 };
 
-PipelineOptions hold_options(std::size_t limit, std::int64_t timeout_ns) {
+PipelineOptions hold_options(std::size_t limit, std::chrono::milliseconds timeout) {
   PipelineOptions options;
   options.hold_limit = limit;
-  options.hold_timeout_ns = timeout_ns;
+  options.hold_timeout = timeout;
   return options;
 }
 
-constexpr std::int64_t kHour = 3'600'000'000'000;
+constexpr std::chrono::milliseconds kHour = std::chrono::hours(1);
+
+void enriched(Pipeline& pipeline, const std::shared_ptr<ContainerRecord>& container) {
+  pipeline.enrichment_progress(container, EnrichmentState::done, nullptr);
+}
 
 TEST(PipelineHold, EventsWaitForEnrichmentThenGoOutInOrder) {
   Harness h(hold_options(100, kHour));
   EnrichingObserver observer;
-  h.pipeline.add_observer(&observer);
+  h.pipeline.set_enrichment(&observer);
   h.mkdir(100, "/docker/" + kIdA);
   h.send(exec_event(100, 10, kContainerMntNs));
   h.send(exit_event(kHostCgroup, 20));  // the host's events do not wait
@@ -676,9 +689,9 @@ TEST(PipelineHold, EventsWaitForEnrichmentThenGoOutInOrder) {
 
   auto container = h.pipeline.registry().find_by_id(kIdA);
   ASSERT_TRUE(container);
-  container->enrichment = EnrichmentState::done;
-  container->info.image = "nginx:1.25";
-  h.pipeline.release(container);
+  ContainerInfo info;
+  info.image = "nginx:1.25";
+  h.pipeline.enrichment_progress(container, EnrichmentState::done, &info);
   EXPECT_EQ(h.printed(), (Lines{"sched_process_exit host 20", "container_create " + short_id(kIdA),
                                 "sched_process_exec " + short_id(kIdA) + " 10",
                                 "sched_process_fork " + short_id(kIdA) + " 10",
@@ -698,7 +711,7 @@ TEST(PipelineHold, PendingSetThroughTheRegistryHoldsLaterEvents) {
   h.send(fork_event(100, 10));
   h.send(exit_event(100, 10));
   EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
-  h.pipeline.release(h.pipeline.registry().find_by_id(kIdA));
+  enriched(h.pipeline, h.pipeline.registry().find_by_id(kIdA));
   EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA),
                                 "sched_process_fork " + short_id(kIdA) + " 10",
                                 "sched_process_exit " + short_id(kIdA) + " 10"}));
@@ -707,13 +720,13 @@ TEST(PipelineHold, PendingSetThroughTheRegistryHoldsLaterEvents) {
 TEST(PipelineHold, RemoveWaitsBehindTheHeldCreate) {
   Harness h(hold_options(100, kHour));
   EnrichingObserver observer;
-  h.pipeline.add_observer(&observer);
+  h.pipeline.set_enrichment(&observer);
   h.mkdir(100, "/docker/" + kIdA);
   h.send(fork_event(100, 10));
   h.rmdir(100, "/docker/" + kIdA);
   EXPECT_TRUE(h.printer.events.empty());
   ASSERT_TRUE(observer.removed);  // gone from the registry; enrichment still holds the record
-  h.pipeline.release(observer.removed);
+  enriched(h.pipeline, observer.removed);
   EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA),
                                 "sched_process_fork " + short_id(kIdA) + " 10",
                                 "container_remove " + short_id(kIdA)}));
@@ -722,12 +735,12 @@ TEST(PipelineHold, RemoveWaitsBehindTheHeldCreate) {
 TEST(PipelineHold, ReleaseLetsOutOnlyThatContainer) {
   Harness h(hold_options(100, kHour));
   EnrichingObserver observer;
-  h.pipeline.add_observer(&observer);
+  h.pipeline.set_enrichment(&observer);
   h.mkdir(100, "/docker/" + kIdA);
   h.mkdir(200, "/docker/" + kIdB);
   h.send(fork_event(100, 10));
   h.send(fork_event(200, 20));
-  h.pipeline.release(h.pipeline.registry().find_by_id(kIdB));
+  enriched(h.pipeline, h.pipeline.registry().find_by_id(kIdB));
   EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdB),
                                 "sched_process_fork " + short_id(kIdB) + " 20"}));
 }
@@ -735,7 +748,7 @@ TEST(PipelineHold, ReleaseLetsOutOnlyThatContainer) {
 TEST(PipelineHold, HoldLimitLetsEventsOutEarlyInOrder) {
   Harness h(hold_options(3, kHour));
   EnrichingObserver observer;
-  h.pipeline.add_observer(&observer);
+  h.pipeline.set_enrichment(&observer);
   h.mkdir(100, "/docker/" + kIdA);  // held: 1
   h.send(fork_event(100, 10));      // held: 2
   h.send(fork_event(100, 11));      // held: 3
@@ -749,14 +762,14 @@ TEST(PipelineHold, HoldLimitLetsEventsOutEarlyInOrder) {
 
   h.send(fork_event(100, 13));  // still being enriched: waits again
   EXPECT_EQ(h.printer.events.size(), 4u);
-  h.pipeline.release(h.pipeline.registry().find_by_id(kIdA));
+  enriched(h.pipeline, h.pipeline.registry().find_by_id(kIdA));
   EXPECT_EQ(h.printed().back(), "sched_process_fork " + short_id(kIdA) + " 13");
 }
 
 TEST(PipelineHold, ExpiredHoldsAreReleased) {
-  Harness h(hold_options(100, 0));
+  Harness h(hold_options(100, std::chrono::milliseconds(0)));
   EnrichingObserver observer;
-  h.pipeline.add_observer(&observer);
+  h.pipeline.set_enrichment(&observer);
   h.mkdir(100, "/docker/" + kIdA);
   h.send(fork_event(100, 10));
   EXPECT_TRUE(h.printer.events.empty());
@@ -766,10 +779,42 @@ TEST(PipelineHold, ExpiredHoldsAreReleased) {
   EXPECT_EQ(h.pipeline.stats().held_released_early, 1u);
 }
 
+TEST(PipelineHold, HoldDeadlinesFollowTheMonotonicClockOnly) {
+  Harness h(hold_options(100, std::chrono::seconds(2)));
+  EnrichingObserver observer;
+  h.pipeline.set_enrichment(&observer);
+  h.mkdir(100, "/docker/" + kIdA);
+  // Whatever the wall clock does meanwhile (an NTP step, a restored VM), only
+  // monotonic time lets the events out.
+  h.clock.at += std::chrono::milliseconds(1999);
+  h.pipeline.release_expired();
+  EXPECT_TRUE(h.printer.events.empty());
+  h.clock.at += std::chrono::milliseconds(1);
+  h.pipeline.release_expired();
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
+}
+
+TEST(PipelineHold, TotalCapLetsTheLongestWaitingContainerOut) {
+  auto options = hold_options(100, kHour);
+  options.hold_total_limit = 3;
+  Harness h(options);
+  EnrichingObserver observer;
+  h.pipeline.set_enrichment(&observer);
+  h.mkdir(100, "/docker/" + kIdA);  // held: 1
+  h.clock.at += std::chrono::milliseconds(1);
+  h.mkdir(200, "/docker/" + kIdB);  // held: 2
+  h.send(fork_event(200, 20));      // held: 3
+  EXPECT_TRUE(h.printer.events.empty());
+  h.send(fork_event(200, 21));  // one too many of all: A has waited longest
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
+  EXPECT_EQ(h.pipeline.stats().held_released_early, 1u);
+  EXPECT_EQ(h.pipeline.stats().held, 4u);
+}
+
 TEST(PipelineHold, UnexpiredHoldsStay) {
   Harness h(hold_options(100, kHour));
   EnrichingObserver observer;
-  h.pipeline.add_observer(&observer);
+  h.pipeline.set_enrichment(&observer);
   h.mkdir(100, "/docker/" + kIdA);
   h.pipeline.release_expired();
   EXPECT_TRUE(h.printer.events.empty());
