@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <iostream>
+#include <limits>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 #include "trackerctl/commands.h"
 #include "trackerctl/exit_codes.h"
 #include "trackerctl/polkit_agent.h"
+#include "util/text.h"
 
 namespace tracker::ctl {
 namespace {
@@ -23,8 +25,41 @@ void print_error(const CommandError& error, bool json) {
     root["error"]["exitCode"] = error.exit_code();
     print_json(root);
   } else {
-    fmt::print(stderr, "{}\n", error.what());
+    fmt::print(stderr, "{}\n", escape_for_display(error.what()));
   }
+}
+
+// --runtime, --image, --name, --label, --pod-namespace: each repeatable, one
+// value per occurrence.
+void add_filter_options(CLI::App* command, ContainerFilter& filter,
+                        std::vector<std::string>& labels) {
+  auto option = [command](const char* name, std::vector<std::string>& values, const char* help) {
+    return command->add_option(name, values, help)->allow_extra_args(false);
+  };
+  option("--runtime", filter.runtimes, "Only containers of this runtime (docker, containerd, ...)")
+      ->type_name("RUNTIME");
+  option("--image", filter.images, "Only containers whose image matches this glob")
+      ->type_name("GLOB");
+  option("--name", filter.names, "Only containers whose name matches this glob")->type_name("GLOB");
+  option("--label", labels, "Only containers with this label (and value)")
+      ->type_name("KEY[=VALUE]")
+      ->check([](const std::string& text) {
+        LabelSelector selector;
+        return parse_label_selector(text, selector);
+      });
+  option("--pod-namespace", filter.pod_namespaces, "Only containers of pods in this namespace")
+      ->type_name("NS");
+  command->footer(std::string("Repeated and different filters must all match.\n\n") +
+                  kExitCodesHelp);
+}
+
+ContainerFilter with_labels(ContainerFilter filter, const std::vector<std::string>& labels) {
+  for (const auto& text : labels) {
+    LabelSelector selector;
+    parse_label_selector(text, selector);
+    filter.labels.push_back(std::move(selector));
+  }
+  return filter;
 }
 
 }  // namespace
@@ -47,12 +82,18 @@ int run(int argc, char** argv) {
   std::function<int(Context&)> command;
 
   bool all = false;
+  ContainerFilter filter;
+  std::vector<std::string> labels;
   auto* containers = app.add_subcommand(
       "containers",
       "List the running containers (found at start-up, or whose first process has started)");
   containers->add_flag("-a,--all", all,
-                       "Also list containers that were created but have not started yet");
-  containers->callback([&] { command = [&](Context& c) { return containers_command(c, all); }; });
+                       "Also list containers that were created but have not started yet, "
+                       "and those that exited");
+  add_filter_options(containers, filter, labels);
+  containers->callback([&] {
+    command = [&](Context& c) { return containers_command(c, all, with_labels(filter, labels)); };
+  });
 
   std::string id;
   auto* container = app.add_subcommand(
@@ -60,10 +101,22 @@ int run(int argc, char** argv) {
   container->add_option("id", id, "Container id, unique id prefix or name")->required();
   container->callback([&] { command = [&](Context& c) { return container_command(c, id); }; });
 
+  std::vector<std::uint32_t> pids;
+  auto* pid = app.add_subcommand("pid", "Show the container each process runs in, or host");
+  pid->add_option("pid", pids, "Process id, as this host sees it")
+      ->required()
+      ->type_name("PID")
+      ->check(CLI::Range(1, std::numeric_limits<pid_t>::max()).description(""));
+  pid->callback([&] { command = [&](Context& c) { return pid_command(c, pids); }; });
+
   app.add_subcommand("runtimes", "List the container runtime sockets used for enrichment")
       ->callback([&] { command = runtimes_command; });
-  app.add_subcommand("monitor", "Follow containers being added, enriched and removed until Ctrl-C")
-      ->callback([&] { command = monitor_command; });
+  auto* monitor = app.add_subcommand(
+      "monitor", "Follow containers being added, enriched and removed until Ctrl-C");
+  add_filter_options(monitor, filter, labels);
+  monitor->callback([&] {
+    command = [&](Context& c) { return monitor_command(c, with_labels(filter, labels)); };
+  });
   app.add_subcommand("status", "Show the daemon's version, enrichment, counters and runtimes")
       ->callback([&] { command = status_command; });
   app.add_subcommand("reload", "Make the daemon re-read its configuration")->callback([&] {

@@ -97,4 +97,20 @@ PropertyMap Client::container_properties(const sdbus::ObjectPath& path) {
   return properties;
 }
 
+std::map<sdbus::ObjectPath, PropertyMap> Client::all_container_properties() {
+  auto proxy = sdbus::createProxy(*connection_, dbus_names::kBusName, dbus_names::kManagerPath);
+  std::map<sdbus::ObjectPath, std::map<std::string, PropertyMap>> objects;
+  invoke("GetManagedObjects", [&] {
+    proxy->callMethod("GetManagedObjects")
+        .onInterface("org.freedesktop.DBus.ObjectManager")
+        .storeResultsTo(objects);
+  });
+  std::map<sdbus::ObjectPath, PropertyMap> containers;
+  for (auto& [path, interfaces] : objects) {
+    auto found = interfaces.find(std::string(dbus_names::kContainerInterface));
+    if (found != interfaces.end()) containers.emplace(path, std::move(found->second));
+  }
+  return containers;
+}
+
 }  // namespace tracker::ctl

@@ -66,6 +66,10 @@ class Client {
   ManagerProxy& manager() { return *manager_; }
   // Every property of the container at `path` (org.khulnasoft.Tracker1.Container).
   PropertyMap container_properties(const sdbus::ObjectPath& path);
+  // The properties of every container by object path, in one call
+  // (ObjectManager.GetManagedObjects). Needs a passed inspect check first,
+  // e.g. ListContainers.
+  std::map<sdbus::ObjectPath, PropertyMap> all_container_properties();
 
   // Runs `call`, turning a D-Bus error of `method` into a CommandError.
   template <typename Call>

@@ -1,67 +1,85 @@
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "trackerctl/commands.h"
+#include "trackerctl/container_view.h"
+#include "util/text.h"
 
 namespace tracker::ctl {
 namespace {
 
 using Labels = std::map<std::string, std::string>;
 
-Json::Value to_json(const PropertyMap& p, const std::string& path) {
-  Json::Value c;
-  c["id"] = property<std::string>(p, "Id");
-  c["name"] = property<std::string>(p, "Name");
-  c["image"] = property<std::string>(p, "Image");
-  c["imageDigest"] = property<std::string>(p, "ImageDigest");
-  c["imageId"] = property<std::string>(p, "ImageId");
-  c["runtime"] = property<std::string>(p, "Runtime");
-  c["origin"] = property<std::string>(p, "Origin");
-  c["started"] = property<bool>(p, "Started");
-  c["state"] = container_state(property<std::string>(p, "Origin"), property<bool>(p, "Started"));
-  c["enrichment"] = property<std::string>(p, "Enrichment");
-  c["cgroupPath"] = property<std::string>(p, "CgroupPath");
-  c["cgroupId"] = Json::UInt64(property<uint64_t>(p, "CgroupId"));
-  c["createdTimestamp"] = Json::UInt64(property<uint64_t>(p, "CreatedTimestamp"));
-  c["startedTimestamp"] = Json::UInt64(property<uint64_t>(p, "StartedTimestamp"));
-  c["initPid"] = Json::UInt(property<uint32_t>(p, "InitPid"));
-  Json::Value labels(Json::objectValue);
-  for (const auto& [key, value] : property<Labels>(p, "Labels")) labels[key] = value;
-  c["labels"] = labels;
-  c["podName"] = property<std::string>(p, "PodName");
-  c["podNamespace"] = property<std::string>(p, "PodNamespace");
-  c["podUID"] = property<std::string>(p, "PodUID");
-  c["podSandbox"] = property<bool>(p, "PodSandbox");
-  c["objectPath"] = path;
-  return c;
-}
+constexpr std::uint64_t kUnknown = std::numeric_limits<std::uint64_t>::max();
 
 std::string when(uint64_t usec) {
   if (usec == 0) return "";
   return fmt::format("{}; {}", format_timestamp(usec), format_relative(usec, now_usec()));
 }
 
-// machinectl status style: right-aligned field names, empty fields left out.
+// "3 (limit: 100)", "1.5M (peak: 2.0M, limit: 512.0M)"; "" when not known.
+std::string usage(std::uint64_t current, std::uint64_t peak, std::uint64_t limit,
+                  std::string (*format)(std::uint64_t)) {
+  if (current == kUnknown) return "";
+  std::vector<std::string> details;
+  if (peak != kUnknown) details.push_back("peak: " + format(peak));
+  if (limit != kUnknown) details.push_back("limit: " + format(limit));
+  if (details.empty()) return format(current);
+  return fmt::format("{} ({})", format(current), fmt::join(details, ", "));
+}
+
+std::string count(std::uint64_t n) {
+  return std::to_string(n);
+}
+
+// machinectl status style: right-aligned field names, empty fields left out,
+// every value escaped (it comes from a runtime or a cgroup name).
 void print_status(const PropertyMap& p, const std::string& path) {
   auto id = property<std::string>(p, "Id");
   auto name = property<std::string>(p, "Name");
-  fmt::print("{}{}\n", short_id(id), name.empty() ? "" : fmt::format(" ({})", name));
+  fmt::print("{}{}\n", escape_for_display(short_id(id)),
+             name.empty() ? "" : fmt::format(" ({})", escape_for_display(name)));
   auto field = [](const char* label, const std::string& value) {
-    if (!value.empty()) fmt::print("{:>13}: {}\n", label, value);
+    if (!value.empty()) fmt::print("{:>13}: {}\n", label, escape_for_display(value));
+  };
+  auto list = [](const char* label, const std::vector<std::string>& values) {
+    for (const auto& value : values) {
+      fmt::print("{:>13}{} {}\n", label, *label ? ":" : " ", escape_for_display(value));
+      label = "";
+    }
   };
   auto origin = property<std::string>(p, "Origin");
+  auto started = property<bool>(p, "Started");
   field("Id", id);
   field("Name", name);
   field("Image", property<std::string>(p, "Image"));
   field("Image Digest", property<std::string>(p, "ImageDigest"));
   field("Image Id", property<std::string>(p, "ImageId"));
+  list("Repo Digests", property<std::vector<std::string>>(p, "RepoDigests"));
   field("Runtime", property<std::string>(p, "Runtime"));
-  field("State", fmt::format("{} ({})", container_state(origin, property<bool>(p, "Started")),
-                             origin == "existing" ? "found at start-up" : "created"));
+  auto owner = property<uint32_t>(p, "OwnerUID");
+  field("Owner UID", owner ? std::to_string(owner) : "");
+  field("State", format_state(state_of(p, container_state(origin, started))));
+  field("Origin", origin == "existing" ? "found at start-up" : "created while tracker ran");
+  auto restarts = property<uint32_t>(p, "RestartCount");
+  field("Restarts", restarts ? std::to_string(restarts) : "");
+  auto project = property<std::string>(p, "ComposeProject");
+  auto service = property<std::string>(p, "ComposeService");
+  if (!project.empty() || !service.empty())
+    field("Compose", fmt::format("{} (service {})", project, service.empty() ? "-" : service));
   field("Enrichment", property<std::string>(p, "Enrichment"));
   field("Created", when(property<uint64_t>(p, "CreatedTimestamp")));
   field("Started", when(property<uint64_t>(p, "StartedTimestamp")));
   auto pid = property<uint32_t>(p, "InitPid");
   field("Init PID", pid ? std::to_string(pid) : "");
+  field("Tasks", usage(property<uint64_t>(p, "TasksCurrent", kUnknown), kUnknown,
+                       property<uint64_t>(p, "TasksMax", kUnknown), count));
+  field("Memory", usage(property<uint64_t>(p, "MemoryCurrent", kUnknown),
+                        property<uint64_t>(p, "MemoryPeak", kUnknown),
+                        property<uint64_t>(p, "MemoryMax", kUnknown), format_bytes));
+  auto cpu = property<uint64_t>(p, "CPUUsageNSec", kUnknown);
+  field("CPU", cpu == kUnknown ? "" : format_cpu_time(cpu));
   field("Cgroup", property<std::string>(p, "CgroupPath"));
   auto cgroup_id = property<uint64_t>(p, "CgroupId");
   field("Cgroup Id", cgroup_id ? std::to_string(cgroup_id) : "");
@@ -71,11 +89,10 @@ void print_status(const PropertyMap& p, const std::string& path) {
                              property<bool>(p, "PodSandbox") ? " (sandbox)" : ""));
     field("Pod UID", property<std::string>(p, "PodUID"));
   }
-  const char* label = "Labels";
-  for (const auto& [key, value] : property<Labels>(p, "Labels")) {
-    fmt::print("{:>13}{} {}={}\n", label, *label ? ":" : " ", key, value);
-    label = "";
-  }
+  std::vector<std::string> labels;
+  for (const auto& [key, value] : property<Labels>(p, "Labels"))
+    labels.push_back(fmt::format("{}={}", key, value));
+  list("Labels", labels);
   field("Object Path", path);
 }
 
@@ -86,7 +103,7 @@ int container_command(Context& context, const std::string& id) {
                                     [&] { return context.client.manager().GetContainer(id); });
   auto properties = context.client.container_properties(path);
   if (context.output.json) {
-    print_json(to_json(properties, path));
+    print_json(container_json(properties, path));
     return 0;
   }
   Pager pager(context.output.pager);

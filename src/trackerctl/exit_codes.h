@@ -7,7 +7,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitFailure = 1,       // any other failure (the daemon's error is printed)
   kExitUsage = 2,         // bad command line or argument
-  kExitNotFound = 3,      // no such container, or an ambiguous id prefix
+  kExitNotFound = 3,      // no such container (or process), or an ambiguous id prefix
   kExitAccessDenied = 4,  // polkit said no
   kExitNotRunning = 5,    // tracker is not on the system bus (or there is no bus)
 };
@@ -17,7 +17,7 @@ inline constexpr const char* kExitCodesHelp =
     "  0  success\n"
     "  1  failure\n"
     "  2  invalid command line or argument\n"
-    "  3  no such container, or an id prefix that matches several\n"
+    "  3  no such container, an id prefix that matches several, or no such process\n"
     "  4  access denied (polkit)\n"
     "  5  tracker is not running (org.khulnasoft.Tracker1 is not on the system bus)\n";
 

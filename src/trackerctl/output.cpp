@@ -1,44 +1,80 @@
 #include "trackerctl/output.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
+#include <locale.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
-#include <cstdlib>
+#include <cwchar>
 #include <iostream>
-#include <memory>
-#include <optional>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <json/writer.h>
 
+#include "util/text.h"
+
 namespace tracker::ctl {
+
+namespace {
+
+// C.UTF-8 for wcwidth(), whatever the caller's locale: the daemon's text is
+// UTF-8. Null when the C library has no such locale.
+locale_t utf8_locale() {
+  static locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  return locale;
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view text) {
+  locale_t utf8 = utf8_locale();
+  if (!utf8)
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char byte) {
+      return (static_cast<unsigned char>(byte) & 0xc0) != 0x80;
+    }));
+  locale_t previous = uselocale(utf8);
+  std::size_t width = 0;
+  std::mbstate_t state{};
+  for (std::size_t i = 0; i < text.size();) {
+    wchar_t code_point = 0;
+    std::size_t length = std::mbrtowc(&code_point, text.data() + i, text.size() - i, &state);
+    if (length == static_cast<std::size_t>(-1) || length == static_cast<std::size_t>(-2)) {
+      state = {};  // not UTF-8: a column per byte
+      length = 1;
+      code_point = L'?';
+    }
+    int columns = wcwidth(code_point);
+    width += columns < 0 ? 1 : static_cast<std::size_t>(columns);
+    i += std::max<std::size_t>(length, 1);
+  }
+  uselocale(previous);
+  return width;
+}
 
 Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
 
-void Table::add_row(std::vector<std::string> cells) {
-  cells.resize(headers_.size());
-  for (auto& cell : cells)
+void Table::add_row(const std::vector<std::string>& cells) {
+  std::vector<std::string> row(headers_.size());
+  for (std::size_t i = 0; i < row.size() && i < cells.size(); ++i)
+    row[i] = escape_for_display(cells[i]);
+  for (auto& cell : row)
     if (cell.empty()) cell.push_back('-');
-  rows_.push_back(std::move(cells));
+  rows_.push_back(std::move(row));
 }
 
 void Table::print(std::FILE* out, bool header) const {
   std::vector<std::size_t> widths(headers_.size(), 0);
   auto measure = [&widths](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], cells[i].size());
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      widths[i] = std::max(widths[i], display_width(cells[i]));
   };
   if (header) measure(headers_);
   for (const auto& row : rows_) measure(row);
   auto line = [&](const std::vector<std::string>& cells) {
     std::string text;
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      bool last = i + 1 == cells.size();
-      text += last ? cells[i] : fmt::format("{:<{}} ", cells[i], widths[i]);
+      text += cells[i];
+      if (i + 1 < cells.size()) text.append(widths[i] - display_width(cells[i]) + 1, ' ');
     }
     fmt::print(out, "{}\n", text);
   };
@@ -51,73 +87,6 @@ void print_json(const Json::Value& value, bool compact) {
   builder["indentation"] = compact ? "" : "  ";
   builder["emitUTF8"] = true;
   std::cout << Json::writeString(builder, value) << std::endl;
-}
-
-namespace {
-
-// The pager the environment asks for ("" for the default), or nullopt when it
-// asks for none (an empty value or "cat"), as systemd's tools read it.
-std::optional<std::string> pager_command() {
-  for (const char* variable : {"SYSTEMD_PAGER", "PAGER"}) {
-    const char* value = std::getenv(variable);
-    if (!value) continue;
-    std::string command(value);
-    if (command.empty() || command == "cat") return std::nullopt;
-    return command;
-  }
-  return std::string();
-}
-
-[[noreturn]] void run_pager(const std::string& command) {
-  if (!command.empty()) execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-  execlp("less", "less", static_cast<char*>(nullptr));
-  execlp("more", "more", static_cast<char*>(nullptr));
-  // No pager at all: copy through.
-  char buffer[4096];
-  ssize_t n;
-  while ((n = read(STDIN_FILENO, buffer, sizeof(buffer))) > 0)
-    if (write(STDOUT_FILENO, buffer, static_cast<std::size_t>(n)) != n) break;
-  _exit(EXIT_SUCCESS);
-}
-
-}  // namespace
-
-Pager::Pager(bool enabled) {
-  if (!enabled || !isatty(STDOUT_FILENO)) return;
-  auto command = pager_command();
-  if (!command) return;
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return;
-  std::fflush(stdout);
-  std::cout.flush();
-  pid_ = fork();
-  if (pid_ < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return;
-  }
-  if (pid_ == 0) {
-    dup2(fds[0], STDIN_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    setenv("LESS", "FRSXMK", 0);
-    run_pager(*command);
-  }
-  dup2(fds[1], STDOUT_FILENO);
-  close(fds[0]);
-  close(fds[1]);
-  // Quitting the pager early must not kill us with a message.
-  std::signal(SIGPIPE, SIG_DFL);
-}
-
-Pager::~Pager() {
-  if (pid_ <= 0) return;
-  std::fflush(stdout);
-  std::cout.flush();
-  close(STDOUT_FILENO);
-  int status = 0;
-  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-  }
 }
 
 std::string format_timestamp(std::uint64_t usec) {
@@ -149,6 +118,26 @@ std::uint64_t now_usec() {
   clock_gettime(CLOCK_REALTIME, &now);
   return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000 +
          static_cast<std::uint64_t>(now.tv_nsec) / 1000;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"K", "M", "G", "T", "P", "E"};
+  if (bytes < 1024) return fmt::format("{}B", bytes);
+  double value = static_cast<double>(bytes) / 1024;
+  std::size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  return fmt::format("{:.1f}{}", value, kUnits[unit]);
+}
+
+std::string format_cpu_time(std::uint64_t nsec) {
+  std::uint64_t msec = nsec / 1'000'000;
+  std::uint64_t seconds = msec / 1000, minutes = seconds / 60, hours = minutes / 60;
+  if (hours > 0) return fmt::format("{}h {}min", hours, minutes % 60);
+  if (minutes > 0) return fmt::format("{}min {}.{:03}s", minutes, seconds % 60, msec % 1000);
+  return fmt::format("{}.{:03}s", seconds, msec % 1000);
 }
 
 std::string short_id(const std::string& id) {

@@ -18,6 +18,8 @@ int runtimes_command(Context& context) {
       item["lastError"] = r.get<4>();
       item["lookups"] = Json::UInt64(r.get<5>());
       item["found"] = Json::UInt64(r.get<6>());
+      item["uid"] = Json::UInt(r.get<7>());
+      item["stream"] = r.get<8>();
       runtimes.append(item);
     }
     Json::Value root;
@@ -31,11 +33,12 @@ int runtimes_command(Context& context) {
     if (context.output.legend) fmt::print("No runtimes.\n");
     return 0;
   }
-  Table table({"RUNTIME", "SOCKET", "SOURCE", "STATE", "LOOKUPS", "FOUND", "LAST ERROR"});
+  Table table(
+      {"RUNTIME", "SOCKET", "SOURCE", "UID", "STATE", "STREAM", "LOOKUPS", "FOUND", "ERROR"});
   for (const auto& r : list)
     table.add_row({r.get<0>(), r.get<1>(), r.get<2>() ? "configured" : "discovered",
-                   r.get<3>() ? "up" : "down", std::to_string(r.get<5>()),
-                   std::to_string(r.get<6>()), r.get<4>()});
+                   std::to_string(r.get<7>()), r.get<3>() ? "up" : "down", r.get<8>(),
+                   std::to_string(r.get<5>()), std::to_string(r.get<6>()), r.get<4>()});
   table.print(stdout, context.output.legend);
   if (context.output.legend)
     fmt::print("\n{} runtime{} listed.\n", table.rows(), table.rows() == 1 ? "" : "s");

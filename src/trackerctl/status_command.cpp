@@ -3,6 +3,7 @@
 #include "service/dbus_names.h"
 #include "trackerctl/commands.h"
 #include "trackerctl/exit_codes.h"
+#include "util/text.h"
 
 namespace tracker::ctl {
 
@@ -48,20 +49,19 @@ int status_command(Context& context) {
   }
 
   Pager pager(context.output.pager);
-  fmt::print("{:>12}: {}\n", "Version", version);
+  fmt::print("{:>12}: {}\n", "Version", escape_for_display(version));
   fmt::print("{:>12}: {}\n", "Enrichment", enrichment ? "enabled" : "disabled");
   fmt::print("{:>12}: {}\n", "Containers", count);
   fmt::print("{:>12}: {}\n", "Events lost", lost);
   if (!runtimes) {
-    fmt::print("{:>12}: unknown ({})\n", "Runtimes", runtimes_error);
+    fmt::print("{:>12}: unknown ({})\n", "Runtimes", escape_for_display(runtimes_error));
     return 0;
   }
   const char* label = "Runtimes";
   for (const auto& r : *runtimes) {
-    fmt::print("{:>12}{} {} ({}): {}\n", label, *label ? ":" : " ", r.get<0>(), r.get<1>(),
-               r.get<3>()           ? "up"
-               : r.get<4>().empty() ? "down"
-                                    : "down, " + r.get<4>());
+    auto state = r.get<3>() ? "up" : r.get<4>().empty() ? "down" : "down, " + r.get<4>();
+    fmt::print("{:>12}{} {} ({}): {}\n", label, *label ? ":" : " ", escape_for_display(r.get<0>()),
+               escape_for_display(r.get<1>()), escape_for_display(state));
     label = "";
   }
   if (runtimes->empty()) fmt::print("{:>12}: none\n", "Runtimes");
