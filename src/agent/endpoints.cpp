@@ -150,6 +150,7 @@ Endpoints::Endpoints(const MonotonicClock& clock, std::shared_ptr<ResultQueue> r
 
 void Endpoints::clear() {
   endpoints_.clear();  // each pool cancels its calls and leaves without waiting
+  active_ = false;
 }
 
 void Endpoints::rebuild(EndpointsOptions options) {
@@ -160,6 +161,7 @@ void Endpoints::rebuild(EndpointsOptions options) {
       options_.configured.empty() ? default_endpoints(options_.run_user_dir) : options_.configured;
   for (auto& config : configs) add(config);
   if (options_.machined) add_machined();
+  active_ = true;
   next_discovery_ = clock_.now() + kDiscoveryInterval;
 }
 
@@ -238,6 +240,7 @@ void Endpoints::warn_once(Endpoint& endpoint, LookupStatus status, const std::st
 }
 
 void Endpoints::tick() {
+  if (!active_) return;
   auto now = clock_.now();
   for (auto& endpoint : endpoints_) {
     if (endpoint.up || endpoint.ping_in_flight || now < endpoint.next_ping) continue;

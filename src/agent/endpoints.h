@@ -116,6 +116,7 @@ class Endpoints {
   std::vector<Endpoint> endpoints_;
   EndpointId next_id_ = 1;
   MonoTime next_discovery_{};
+  bool active_ = false;  // rebuilt, not cleared since
 };
 
 }  // namespace tracker

@@ -7,6 +7,7 @@
 #include "cgroup/walker.h"
 #include "enrich/sanitize.h"
 #include "util/log.h"
+#include "util/text.h"
 
 namespace tracker {
 namespace {
@@ -121,11 +122,12 @@ void Pipeline::on_cgroup_mkdir(const tracker_event& event) {
   std::int64_t timestamp = clock_.to_epoch_ns(event.ctx.timestamp_ns);
   auto added = registry_.add_cgroup(data.cgroup_id, path, ContainerOrigin::created, timestamp);
   if (added.already_known) return;
+  if (added.displaced) displace(added.displaced, event.ctx, timestamp);
   if (!added.container) {
     if (state_map_) state_map_->forget(data.cgroup_id);
     if (added.orphan) {
       log(LogLevel::debug, "cgroup", "{}: inside a container tracker has not seen; reconciling",
-          path);
+          escape_for_display(path));
       reconcile();
     }
     return;
@@ -222,6 +224,17 @@ void Pipeline::remove(const std::shared_ptr<ContainerRecord>& container,
   emit(std::move(event));
 }
 
+// `container` lost its id to another cgroup (Registry::Added::displaced): none
+// of its cgroups is a container's for the kernel now, and it is removed.
+void Pipeline::displace(const std::shared_ptr<ContainerRecord>& container,
+                        const tracker_task_context& context, std::int64_t timestamp_ns) {
+  if (state_map_) {
+    state_map_->forget(container->cgroup_id);
+    for (auto sub : container->sub_cgroups) state_map_->forget(sub);
+  }
+  remove(container, context, timestamp_ns);
+}
+
 void Pipeline::emit(Event event) {
   const auto& container = event.container;
   if (container &&
@@ -316,6 +329,7 @@ bool Pipeline::scan_existing(std::string& error) {
       hierarchy_.mount_point, hierarchy_.mount_root,
       [&](const CgroupDir& dir) {
         auto added = registry_.add_cgroup(dir.cgroup_id, dir.path, ContainerOrigin::existing, 0);
+        if (added.displaced) displace(added.displaced, nobody, now);
         if (!added.container || added.already_known) return;
         auto& container = *added.container;
         if (state_map_)
@@ -340,6 +354,7 @@ void Pipeline::reconcile() {
       [&](const CgroupDir& dir) {
         present.insert(dir.cgroup_id);
         auto added = registry_.add_cgroup(dir.cgroup_id, dir.path, ContainerOrigin::created, now);
+        if (added.displaced) displace(added.displaced, nobody, now);
         if (!added.container) return;
         container_cgroups.insert(dir.cgroup_id);
         if (added.already_known) return;
@@ -358,6 +373,8 @@ void Pipeline::reconcile() {
     log(LogLevel::warning, "cgroup", "cannot reconcile: {}", error);
     return;
   }
+  registry_.prune_lookalikes(
+      [&](std::uint64_t cgroup_id) { return present.count(cgroup_id) != 0; });
 
   std::vector<std::uint64_t> gone;
   registry_.for_each([&](const std::shared_ptr<ContainerRecord>& container) {

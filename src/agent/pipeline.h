@@ -91,6 +91,8 @@ class Pipeline : public KernelEventSink {
   void release_expired();
 
   Registry& registry() { return registry_; }
+  // Cgroups that claimed a known container's id outside its cgroup (Registry).
+  std::uint64_t lookalike_cgroups() const { return registry_.lookalike_cgroups(); }
   const PipelineStats& stats() const { return stats_; }
   BootClock& clock() { return clock_; }
 
@@ -106,6 +108,8 @@ class Pipeline : public KernelEventSink {
   void remove(const std::shared_ptr<ContainerRecord>& container,
               const tracker_task_context& context, std::int64_t timestamp_ns);
   static bool apply_info(ContainerRecord& container, ContainerInfo info);
+  void displace(const std::shared_ptr<ContainerRecord>& container,
+                const tracker_task_context& context, std::int64_t timestamp_ns);
   void emit(Event event);
   void hold(Event event);
   void print_held(const std::string& container_id);

@@ -1,6 +1,7 @@
 #include "cgroup/container_path.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 
 #include "cgroup/path_rule.h"
@@ -273,6 +274,20 @@ std::string_view strip_cgroupfs_mount(std::string_view path) {
   return is_v1_mount_name(first) ? inner.substr(first.size()) : rest;
 }
 
+// The uid of "user@<uid>.service".
+std::optional<std::uint32_t> user_manager_uid(std::string_view name) {
+  constexpr std::string_view kPrefix = "user@";
+  constexpr std::string_view kService = ".service";
+  if (!name.starts_with(kPrefix) || !name.ends_with(kService)) return std::nullopt;
+  auto digits = name.substr(kPrefix.size(), name.size() - kPrefix.size() - kService.size());
+  std::uint32_t uid = 0;
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), uid);
+  if (digits.empty() || !all_digits(digits) || error != std::errc{} ||
+      end != digits.data() + digits.size())
+    return std::nullopt;
+  return uid;
+}
+
 }  // namespace
 
 std::string_view to_string(Runtime runtime) {
@@ -332,6 +347,34 @@ std::optional<ContainerRef> container_from_cgroup_path(std::string_view path,
     }
   }
   return candidate;
+}
+
+bool cgroup_path_below(std::string_view path, std::string_view ancestor) {
+  auto parts = split(relative_cgroup_path(path));
+  auto above = split(relative_cgroup_path(ancestor));
+  return above.size() < parts.size() && std::equal(above.begin(), above.end(), parts.begin());
+}
+
+bool same_cgroup_path(std::string_view a, std::string_view b) {
+  return split(relative_cgroup_path(a)) == split(relative_cgroup_path(b));
+}
+
+std::string_view parent_cgroup_path(std::string_view path) {
+  path = relative_cgroup_path(path);
+  pop_last(path);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  return path;
+}
+
+std::optional<UserManager> outermost_user_manager(std::string_view path) {
+  for (auto part : split(relative_cgroup_path(path))) {
+    if (auto uid = user_manager_uid(part)) {
+      auto above = path.substr(0, static_cast<std::size_t>(part.data() - path.data()));
+      while (!above.empty() && above.back() == '/') above.remove_suffix(1);
+      return UserManager{*uid, above};
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace tracker

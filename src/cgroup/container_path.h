@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,5 +50,21 @@ std::optional<ContainerRef> container_from_cgroup_path(std::string_view path,
 // /proc/<pid>/cgroup line, and a "/sys/fs/cgroup" mount point together with its v1 hierarchy name
 // ("memory", "cpu,cpuacct", "unified", "systemd", ...). Other paths come back unchanged.
 std::string_view relative_cgroup_path(std::string_view path);
+
+// Whether the cgroup at `path` lies strictly below the one at `ancestor`, compared component by
+// component ("/docker/abc" is not below "/docker/ab"), both through relative_cgroup_path().
+bool cgroup_path_below(std::string_view path, std::string_view ancestor);
+// Whether `a` and `b` name the same cgroup ("/docker/x" and "/docker/x/" do).
+bool same_cgroup_path(std::string_view a, std::string_view b);
+// The path of the cgroup's parent, a view into `path`; "" for the hierarchy root and its children.
+std::string_view parent_cgroup_path(std::string_view path);
+
+// The outermost user manager (user@<uid>.service) that `path` passes through. systemd delegates
+// the subtree below it to that user, who may make any cgroup there, with any name.
+struct UserManager {
+  std::uint32_t uid = 0;
+  std::string_view above;  // the path of the cgroup it lies in, a view into `path`
+};
+std::optional<UserManager> outermost_user_manager(std::string_view path);
 
 }  // namespace tracker

@@ -751,5 +751,56 @@ TEST(RuntimeNames, RoundTrip) {
   EXPECT_EQ(runtime_from_string(""), std::nullopt);
 }
 
+TEST(CgroupPathBelow, ComparesWholeComponents) {
+  EXPECT_TRUE(cgroup_path_below("/docker/ab/c", "/docker/ab"));
+  EXPECT_TRUE(cgroup_path_below("/docker/ab/c/d", "/docker/ab"));
+  EXPECT_FALSE(cgroup_path_below("/docker/abc", "/docker/ab"));
+  EXPECT_FALSE(cgroup_path_below("/docker/" + kId + ".scope", "/docker/" + kId));
+  EXPECT_FALSE(cgroup_path_below("/docker/ab", "/docker/ab"));  // itself
+  EXPECT_FALSE(cgroup_path_below("/docker", "/docker/ab"));
+  EXPECT_FALSE(cgroup_path_below("/x/docker/ab/c", "/docker/ab"));
+  EXPECT_TRUE(cgroup_path_below("/docker//ab/c/", "/docker/ab/"));
+  EXPECT_TRUE(cgroup_path_below("/sys/fs/cgroup/unified/docker/ab/c", "/docker/ab"));
+  EXPECT_TRUE(cgroup_path_below("/docker", "/"));
+  EXPECT_FALSE(cgroup_path_below("/\xfe/c", "/\xff"));  // bytes, not what they show
+}
+
+TEST(CgroupPathBelow, SamePathAndParent) {
+  EXPECT_TRUE(same_cgroup_path("/docker/ab", "/docker/ab/"));
+  EXPECT_TRUE(same_cgroup_path("/sys/fs/cgroup/unified/docker/ab", "/docker/ab"));
+  EXPECT_FALSE(same_cgroup_path("/docker/ab", "/docker/abc"));
+  EXPECT_EQ(parent_cgroup_path("/docker/ab"), "/docker");
+  EXPECT_EQ(parent_cgroup_path("/docker/ab/"), "/docker");
+  EXPECT_EQ(parent_cgroup_path("/docker"), "");
+  EXPECT_EQ(parent_cgroup_path("/"), "");
+  EXPECT_EQ(parent_cgroup_path("/sys/fs/cgroup/unified/docker/ab"), "/docker");
+}
+
+TEST(UserManager, TheOutermostUserManagerOwnsTheSubtree) {
+  const std::string rootless = kRootlessUser + "/user.slice/libpod-" + kId + ".scope";
+  auto manager = outermost_user_manager(rootless);  // its `above` views into `rootless`
+  ASSERT_TRUE(manager);
+  EXPECT_EQ(manager->uid, 1000u);
+  EXPECT_EQ(manager->above, "/user.slice/user-1000.slice");
+
+  auto nested = outermost_user_manager(kRootlessUser + "/user.slice/user-0.slice/user@0.service/x");
+  ASSERT_TRUE(nested);
+  EXPECT_EQ(nested->uid, 1000u);  // the inner one is user 1000's own making
+
+  auto root = outermost_user_manager("/user.slice/user-0.slice/user@0.service/x");
+  ASSERT_TRUE(root);
+  EXPECT_EQ(root->uid, 0u);
+  EXPECT_EQ(outermost_user_manager("/user@4294967295.service")->uid, 4294967295u);
+  EXPECT_EQ(outermost_user_manager("/user@4294967295.service")->above, "");
+
+  for (const std::string& path :
+       {"/system.slice/docker-" + kId + ".scope",
+        std::string("/user.slice/user-1000.slice/session-2.scope"),
+        std::string("/user.slice/user@.service"), std::string("/user@4294967296.service"),
+        std::string("/user@+1.service"), std::string("/user@-1.service"),
+        std::string("/user@1x.service"), std::string("/user@1000.service.d")})
+    EXPECT_FALSE(outermost_user_manager(path)) << path;
+}
+
 }  // namespace
 }  // namespace tracker

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -188,6 +189,28 @@ TEST_F(EnricherTest, TurningOnLooksUpContainersThatAlreadyRun) {
   ASSERT_TRUE(run_until([&] { return record()->enrichment == EnrichmentState::done; }));
   EXPECT_EQ(record()->info.name, "web");
   EXPECT_EQ(recorder_.whats().back(), "updated") << "listeners hear of what was learnt";
+}
+
+// Switched off, the enricher looks for no sockets (and makes no client).
+TEST_F(EnricherTest, OffLooksForNoSockets) {
+  clock_.frozen = std::chrono::steady_clock::now();
+  auto run_user = dir_.path() / "run-user";
+  std::filesystem::create_directories(run_user / "1000" / "podman");
+  FakeServer podman(slow_inspect_docker, (run_user / "1000" / "podman" / "podman.sock").string());
+  EnricherOptions options;
+  options.endpoints.run_user_dir = run_user.string();
+  start_with(options);
+  *clock_.frozen += 1h;  // well past the discovery interval
+  run_until([] { return false; }, 300ms);
+  EXPECT_TRUE(enricher_->endpoints().empty());
+
+  options.enabled = true;
+  options.endpoints.machined = false;
+  enricher_->reconfigure(options);
+  auto endpoints = enricher_->endpoints();
+  EXPECT_TRUE(std::any_of(endpoints.begin(), endpoints.end(),
+                          [&](const EndpointStatus& e) { return e.socket == podman.path(); }))
+      << "on, it finds the rootless socket";
 }
 
 // Retries are due on the monotonic clock the enricher is given, and on no

@@ -984,5 +984,111 @@ TEST(PipelineReconcile, OrphanSubCgroupMkdirFindsItsContainer) {
   EXPECT_EQ(h.printer.events.size(), 1u);
 }
 
+// --- look-alike cgroups: a container's id claimed outside its cgroup ---
+
+const std::string kUserManager = "/user.slice/user-1000.slice/user@1000.service";
+
+TEST(PipelineLookalike, ExecInALookalikeIsTheHostsAndOutOfTheContainersScope) {
+  for (bool scoped : {false, true}) {
+    Harness h(scoped ? options_with({"container=" + short_id(kIdA)}) : PipelineOptions{});
+    h.mkdir(100, "/docker/" + kIdA);
+    h.send(exec_event(100, 10, kContainerMntNs));
+    h.mkdir(200, kUserManager + "/docker-" + kIdA + ".scope");
+    h.mkdir(201, kUserManager + "/docker-" + kIdA + ".scope/sh");
+    h.send(exec_event(200, 20));
+    h.send(exec_event(201, 21, kContainerMntNs));
+    EXPECT_FALSE(h.map.holds(200));  // the kernel passes nothing of it to --scope container
+    EXPECT_FALSE(h.map.holds(201));
+    EXPECT_EQ(h.pipeline.lookalike_cgroups(), 2u);
+    auto container = h.pipeline.registry().find_by_id(kIdA);
+    ASSERT_TRUE(container);
+    EXPECT_TRUE(container->sub_cgroups.empty());
+    Lines want = {"container_create " + short_id(kIdA),
+                  "sched_process_exec " + short_id(kIdA) + " 10"};
+    if (!scoped)
+      want.insert(want.end(), {"sched_process_exec host 20", "sched_process_exec host 21"});
+    EXPECT_EQ(h.printed(), want) << "scoped: " << scoped;
+  }
+}
+
+// The look-alike first, then the container: the id goes to the container, and whatever
+// was told of the look-alike is taken back.
+TEST(PipelineLookalike, ContainerWhereOnlyRootMakesCgroupsTakesTheIdBack) {
+  Harness h;
+  h.mkdir(200, kUserManager + "/docker-" + kIdA + ".scope");
+  h.mkdir(201, kUserManager + "/docker-" + kIdA + ".scope/sh");
+  EXPECT_EQ(h.map.state(201), TRACKER_CONTAINER_CREATED);
+  h.mkdir(100, "/docker/" + kIdA);
+  EXPECT_EQ(h.printed(),
+            (Lines{"container_create " + short_id(kIdA), "container_remove " + short_id(kIdA),
+                   "container_create " + short_id(kIdA)}));
+  EXPECT_EQ(h.printer.events[2].container->cgroup_id, 100u);
+  EXPECT_FALSE(h.map.holds(200));
+  EXPECT_FALSE(h.map.holds(201));
+  EXPECT_EQ(h.map.state(100), TRACKER_CONTAINER_CREATED);
+  EXPECT_EQ(h.pipeline.lookalike_cgroups(), 1u);
+  h.printer.clear();
+  h.send(exec_event(201, 21));
+  EXPECT_EQ(h.printed(), Lines{"sched_process_exec host 21"});
+}
+
+TEST(PipelineLookalike, StartUpWalkGivesTheIdToTheContainerWhateverTheOrder) {
+  Harness h;
+  auto lookalike = h.tree.make(kUserManager + "/docker-" + kIdA + ".scope");
+  auto lookalike_sub = h.tree.make(kUserManager + "/docker-" + kIdA + ".scope/sh");
+  auto real = h.tree.make("/docker/" + kIdA);
+  std::string error;
+  ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+  auto container = h.pipeline.registry().find_by_id(kIdA);
+  ASSERT_TRUE(container);
+  EXPECT_EQ(container->cgroup_id, real);
+  EXPECT_EQ(h.map.state(real), TRACKER_CONTAINER_EXISTING);
+  EXPECT_FALSE(h.map.holds(lookalike));
+  EXPECT_FALSE(h.map.holds(lookalike_sub));
+  EXPECT_FALSE(h.pipeline.registry().find_by_cgroup(lookalike_sub));
+
+  auto counted = h.pipeline.lookalike_cgroups();
+  EXPECT_GE(counted, 1u);
+  h.printer.clear();
+  h.pipeline.reconcile();
+  h.pipeline.reconcile();
+  EXPECT_EQ(h.pipeline.lookalike_cgroups(), counted) << "counted again by a walk";
+  EXPECT_EQ(h.printed(), Lines{});
+  EXPECT_FALSE(h.map.holds(lookalike));
+}
+
+// --- cgroup paths that are not UTF-8 ---
+
+TEST(PipelineText, PathsAreKeptAsUtf8WhereTheyEnter) {
+  const std::string raw = "/\xff\xfe/docker-" + kIdA + ".scope";
+  const std::string shown = "/\xef\xbf\xbd\xef\xbf\xbd/docker-" + kIdA + ".scope";
+  {  // the start-up walk
+    Harness h;
+    auto root = h.tree.make(raw);
+    auto sub = h.tree.make(raw + "/app");
+    std::string error;
+    ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
+    EXPECT_EQ(h.printed(), Lines{"existing_container " + short_id(kIdA)});
+    auto container = h.pipeline.registry().find_by_id(kIdA);
+    ASSERT_TRUE(container);
+    EXPECT_EQ(container->cgroup_path, shown);
+    EXPECT_EQ(h.map.root(sub), root);
+  }
+  {  // a mkdir event, and reconcile
+    Harness h;
+    h.mkdir(100, raw);
+    h.mkdir(101, raw + "/app");
+    auto container = h.pipeline.registry().find_by_id(kIdA);
+    ASSERT_TRUE(container);
+    EXPECT_EQ(container->cgroup_path, shown);
+    EXPECT_EQ(container->sub_cgroups, std::vector<std::uint64_t>{101});
+    h.tree.make("/\xfe\xff/docker-" + kIdB + ".scope");
+    h.pipeline.reconcile();
+    auto b = h.pipeline.registry().find_by_id(kIdB);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->cgroup_path, "/\xef\xbf\xbd\xef\xbf\xbd/docker-" + kIdB + ".scope");
+  }
+}
+
 }  // namespace
 }  // namespace tracker

@@ -295,5 +295,218 @@ TEST(Registry, RuntimeFromEnrichmentWinsOverThePath) {
   EXPECT_EQ(added.container->runtime(), Runtime::containerd);
 }
 
+// --- look-alikes: a known id claimed outside the container's cgroup ---
+
+const std::string kUserManager = "/user.slice/user-1000.slice/user@1000.service";
+
+struct LookalikeCase {
+  std::string name;
+  std::string root_path;       // the container's cgroup, known first
+  std::string lookalike_path;  // claims its id
+};
+
+void PrintTo(const LookalikeCase& c, std::ostream* os) {
+  *os << c.lookalike_path;
+}
+
+const std::vector<LookalikeCase> kLookalikeCases = {
+    {"InAUsersSubtree", "/docker/" + kId, kUserManager + "/docker-" + kId + ".scope"},
+    {"SubCgroupInAUsersSubtree", "/docker/" + kId, kUserManager + "/docker-" + kId + ".scope/sh"},
+    {"InsideAnotherContainer", "/docker/" + kId, "/docker/" + kOtherId + "/docker/" + kId},
+    {"ElsewhereOnTheHost", "/docker/" + kId, "/system.slice/docker-" + kId + ".scope"},
+    {"StringPrefixIsNotBelow", "/docker/" + kId, "/docker/" + kId + ".scope"},
+    {"StringPrefixSubCgroup", "/docker/" + kId, "/docker/" + kId + ".scope/init"},
+    {"AnotherUsersRootlessContainer", kUserManager + "/user.slice/libpod-" + kId + ".scope",
+     "/user.slice/user-1001.slice/user@1001.service/user.slice/libpod-" + kId + ".scope"},
+};
+
+class RegistryLookalikeTest : public testing::TestWithParam<LookalikeCase> {};
+
+TEST_P(RegistryLookalikeTest, IsCountedAndNeverMerged) {
+  const auto& row = GetParam();
+  Registry registry;
+  auto root = registry.add_cgroup(kRootCgroup, row.root_path, ContainerOrigin::created, 1);
+  ASSERT_TRUE(root.new_container);
+
+  for (int attempt = 0; attempt < 2; ++attempt) {  // seen again by a walk: counted once
+    auto added = registry.add_cgroup(kSubCgroup, row.lookalike_path, ContainerOrigin::created, 1);
+    EXPECT_TRUE(added.lookalike) << "attempt " << attempt;
+    EXPECT_FALSE(added.container);
+    EXPECT_FALSE(added.new_container);
+    EXPECT_FALSE(added.orphan);
+    EXPECT_FALSE(added.displaced);
+  }
+  EXPECT_EQ(registry.lookalike_cgroups(), 1u);
+  EXPECT_FALSE(registry.find_by_cgroup(kSubCgroup));
+  EXPECT_TRUE(root.container->sub_cgroups.empty());
+  EXPECT_EQ(registry.find_by_id(kId), root.container);
+  EXPECT_EQ(registry.size(), 1u);
+
+  // Gone and made again: a new cgroup, a new look-alike.
+  EXPECT_FALSE(registry.remove_cgroup(kSubCgroup).was_known);
+  EXPECT_TRUE(
+      registry.add_cgroup(kSubCgroup, row.lookalike_path, ContainerOrigin::created, 1).lookalike);
+  EXPECT_EQ(registry.lookalike_cgroups(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Places, RegistryLookalikeTest, testing::ValuesIn(kLookalikeCases),
+                         [](const testing::TestParamInfo<LookalikeCase>& row) {
+                           return row.param.name;
+                         });
+
+TEST(RegistryLookalike, SubCgroupsBelowTheContainerStillJoin) {
+  Registry registry;
+  auto root = registry.add_cgroup(kRootCgroup, "/docker/" + kId, ContainerOrigin::created, 1);
+  registry.add_cgroup(kSubCgroup, kUserManager + "/docker-" + kId + ".scope",
+                      ContainerOrigin::created, 1);
+  auto sub = registry.add_cgroup(kSecondSubCgroup, "/docker/" + kId + "/init",
+                                 ContainerOrigin::created, 1);
+  EXPECT_EQ(sub.container, root.container);
+  EXPECT_FALSE(sub.lookalike);
+  EXPECT_EQ(root.container->sub_cgroups, std::vector<std::uint64_t>{kSecondSubCgroup});
+}
+
+// The look-alike first, in a user's subtree; then the container where only root makes
+// cgroups. The id goes to the latter, and the former becomes the look-alike.
+TEST(RegistryLookalike, ClaimWhereOnlyRootMakesCgroupsTakesTheId) {
+  Registry registry;
+  auto first = registry.add_cgroup(kRootCgroup, kUserManager + "/docker-" + kId + ".scope",
+                                   ContainerOrigin::created, 1);
+  ASSERT_TRUE(first.new_container);
+  EXPECT_EQ(first.container->owner_uid, 1000u);
+  registry.add_cgroup(kSubCgroup, kUserManager + "/docker-" + kId + ".scope/sh",
+                      ContainerOrigin::created, 1);
+
+  auto real = registry.add_cgroup(2001, "/docker/" + kId, ContainerOrigin::created, 2);
+  ASSERT_TRUE(real.new_container);
+  EXPECT_EQ(real.displaced, first.container);
+  EXPECT_TRUE(first.container->removed);
+  EXPECT_EQ(first.container->sub_cgroups, std::vector<std::uint64_t>{kSubCgroup});  // to forget
+  EXPECT_EQ(real.container->owner_uid, std::nullopt);
+  EXPECT_EQ(registry.find_by_id(kId), real.container);
+  EXPECT_FALSE(registry.find_by_cgroup(kRootCgroup));
+  EXPECT_FALSE(registry.find_by_cgroup(kSubCgroup));
+  EXPECT_EQ(registry.lookalike_cgroups(), 1u);
+  EXPECT_EQ(registry.size(), 1u);
+
+  // Walked again: the old root stays a look-alike, its sub-cgroup is one as well.
+  EXPECT_TRUE(registry
+                  .add_cgroup(kRootCgroup, kUserManager + "/docker-" + kId + ".scope",
+                              ContainerOrigin::created, 1)
+                  .lookalike);
+  EXPECT_TRUE(registry
+                  .add_cgroup(kSubCgroup, kUserManager + "/docker-" + kId + ".scope/sh",
+                              ContainerOrigin::created, 1)
+                  .lookalike);
+  EXPECT_EQ(registry.lookalike_cgroups(), 2u);
+}
+
+TEST(RegistryLookalike, InsideAContainerYieldsToTheHost) {
+  Registry registry;
+  auto nested = registry.add_cgroup(kRootCgroup, "/docker/" + kOtherId + "/docker/" + kId,
+                                    ContainerOrigin::existing, 0);
+  ASSERT_TRUE(nested.new_container);
+  auto real = registry.add_cgroup(2001, "/system.slice/docker-" + kId + ".scope",
+                                  ContainerOrigin::existing, 0);
+  EXPECT_EQ(real.displaced, nested.container);
+  EXPECT_EQ(registry.find_by_id(kId), real.container);
+}
+
+TEST(RegistryLookalike, BetweenEqualClaimsTheFirstStays) {
+  Registry registry;
+  auto first = registry.add_cgroup(kRootCgroup, "/system.slice/docker-" + kId + ".scope",
+                                   ContainerOrigin::existing, 0);
+  auto second = registry.add_cgroup(2001, "/docker/" + kId, ContainerOrigin::existing, 0);
+  EXPECT_TRUE(second.lookalike);
+  EXPECT_FALSE(second.displaced);
+  EXPECT_EQ(registry.find_by_id(kId), first.container);
+}
+
+TEST(RegistryLookalike, RootsOwnUserManagerIsRoots) {
+  Registry registry;
+  const std::string root_manager = "/user.slice/user-0.slice/user@0.service";
+  auto first =
+      registry.add_cgroup(kRootCgroup, root_manager + "/user.slice/libpod-" + kId + ".scope",
+                          ContainerOrigin::existing, 0);
+  EXPECT_EQ(first.container->owner_uid, 0u);
+  auto second = registry.add_cgroup(2001, "/docker/" + kId, ContainerOrigin::existing, 0);
+  EXPECT_TRUE(second.lookalike);
+  EXPECT_EQ(registry.find_by_id(kId), first.container);
+}
+
+// A sub-cgroup whose root lies where only root makes cgroups, while a look-alike holds the
+// id (the root's mkdir was lost): an orphan, so that a walk finds the root.
+TEST(RegistryLookalike, SubCgroupOfTheRealRootIsAnOrphanWhileALookalikeHoldsTheId) {
+  Registry registry;
+  registry.add_cgroup(kRootCgroup, kUserManager + "/docker-" + kId + ".scope",
+                      ContainerOrigin::created, 1);
+  auto sub =
+      registry.add_cgroup(kSubCgroup, "/docker/" + kId + "/init", ContainerOrigin::created, 1);
+  EXPECT_TRUE(sub.orphan);
+  EXPECT_FALSE(sub.lookalike);
+  EXPECT_EQ(registry.lookalike_cgroups(), 0u);
+}
+
+// A path names one cgroup at a time: a new cgroup at a known container's path means the old
+// one went and its rmdir was not seen.
+TEST(RegistryLookalike, NewCgroupAtTheSamePathReplacesTheContainer) {
+  Registry registry;
+  auto old = registry.add_cgroup(kRootCgroup, "/default/redis", ContainerOrigin::created, 1);
+  registry.add_cgroup(kSubCgroup, "/default/redis/worker", ContainerOrigin::created, 1);
+  auto now = registry.add_cgroup(2001, "/default/redis/", ContainerOrigin::created, 2);
+  ASSERT_TRUE(now.new_container);
+  EXPECT_EQ(now.displaced, old.container);
+  EXPECT_FALSE(now.lookalike);
+  EXPECT_EQ(registry.lookalike_cgroups(), 0u);
+  EXPECT_EQ(registry.find_by_id("redis"), now.container);
+  EXPECT_FALSE(registry.find_by_cgroup(kSubCgroup));
+}
+
+TEST(RegistryLookalike, PruneForgetsWhatIsGone) {
+  Registry registry;
+  registry.add_cgroup(kRootCgroup, "/docker/" + kId, ContainerOrigin::created, 1);
+  auto lookalike = kUserManager + "/docker-" + kId + ".scope";
+  registry.add_cgroup(kSubCgroup, lookalike, ContainerOrigin::created, 1);
+  registry.add_cgroup(kSecondSubCgroup, lookalike + "/sh", ContainerOrigin::created, 1);
+  ASSERT_EQ(registry.lookalike_cgroups(), 2u);
+  registry.prune_lookalikes([](std::uint64_t id) { return id == kSubCgroup; });
+  registry.add_cgroup(kSubCgroup, lookalike, ContainerOrigin::created, 1);  // still known
+  EXPECT_EQ(registry.lookalike_cgroups(), 2u);
+  registry.add_cgroup(kSecondSubCgroup, lookalike + "/sh", ContainerOrigin::created, 1);  // anew
+  EXPECT_EQ(registry.lookalike_cgroups(), 3u);
+}
+
+TEST(RegistryOwner, RootlessContainersHaveTheirUsersUid) {
+  Registry registry;
+  auto rootless = registry.add_cgroup(1, kUserManager + "/user.slice/libpod-" + kId + ".scope",
+                                      ContainerOrigin::existing, 0);
+  EXPECT_EQ(rootless.container->owner_uid, 1000u);
+  auto system = registry.add_cgroup(2, "/system.slice/docker-" + kOtherId + ".scope",
+                                    ContainerOrigin::existing, 0);
+  EXPECT_EQ(system.container->owner_uid, std::nullopt);
+  // A user manager made inside a container is the container's, not a user's.
+  auto inside = registry.add_cgroup(
+      3, "/docker/" + kOtherId + kUserManager + "/docker-" + kId.substr(0, 60) + "beef.scope",
+      ContainerOrigin::existing, 0);
+  ASSERT_TRUE(inside.container);
+  EXPECT_EQ(inside.container->owner_uid, std::nullopt);
+}
+
+// --- paths that are not UTF-8 ---
+
+TEST(RegistryText, PathIsStoredAsUtf8AndComparedAsTheKernelGaveIt) {
+  Registry registry;
+  const std::string raw = "/\xff\xfe/docker-" + kId + ".scope";
+  auto root = registry.add_cgroup(kRootCgroup, raw, ContainerOrigin::existing, 0);
+  ASSERT_TRUE(root.new_container);
+  EXPECT_EQ(root.container->cgroup_path, "/\xef\xbf\xbd\xef\xbf\xbd/docker-" + kId + ".scope");
+  auto sub = registry.add_cgroup(kSubCgroup, raw + "/app", ContainerOrigin::existing, 0);
+  EXPECT_EQ(sub.container, root.container);
+  // Shown the same, yet another cgroup: not below the container's.
+  auto other = registry.add_cgroup(kSecondSubCgroup, "/\xfe\xff/docker-" + kId + ".scope/app",
+                                   ContainerOrigin::existing, 0);
+  EXPECT_TRUE(other.lookalike);
+}
+
 }  // namespace
 }  // namespace tracker
