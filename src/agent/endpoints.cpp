@@ -12,7 +12,6 @@
 #include <charconv>
 #include <cstring>
 
-#include "cgroup/user_delegation.h"
 #include "enrich/machined_runtime.h"
 #include "util/log.h"
 #include "util/unique_fd.h"
@@ -273,8 +272,7 @@ bool Endpoints::on_ping(const LookupDone& done) {
         endpoint->answered ? " again" : "");
   endpoint->up = true;
   endpoint->answered = true;
-  endpoint->warned.clear();
-  endpoint->last_error.clear();
+  endpoint->last_error.clear();  // what was warned about stays warned about until a lookup works
   return true;
 }
 
@@ -312,10 +310,8 @@ Endpoints::Endpoint* Endpoints::find(EndpointId id) {
   return found == endpoints_.end() ? nullptr : &*found;
 }
 
-std::vector<EndpointId> Endpoints::for_container(Runtime runtime,
-                                                 const std::string& cgroup_path) const {
+std::vector<EndpointId> Endpoints::for_container(Runtime runtime, uid_t owner) const {
   auto runtimes = runtimes_for(runtime);
-  uid_t owner = delegated_to_user(cgroup_path).value_or(0);
   std::vector<EndpointId> result;
   for (auto& endpoint : endpoints_)
     if (endpoint.speaks_for == owner &&

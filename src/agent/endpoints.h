@@ -99,8 +99,10 @@ class Endpoints {
   void on_lookup(Endpoint& endpoint, const LookupResult& result);
 
   Endpoint* find(EndpointId id);
-  // The endpoints that may answer for a container of `runtime` whose cgroup is `cgroup_path`.
-  std::vector<EndpointId> for_container(Runtime runtime, const std::string& cgroup_path) const;
+  // The endpoints that may answer for a container of `runtime` whose cgroup
+  // lies in the subtree delegated to `owner` (0: the system's, outside every
+  // user's; see ContainerRecord::owner_uid).
+  std::vector<EndpointId> for_container(Runtime runtime, uid_t owner) const;
   std::vector<EndpointStatus> status() const;
   bool empty() const { return endpoints_.empty(); }
 

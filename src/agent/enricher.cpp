@@ -15,6 +15,10 @@ std::chrono::milliseconds backoff(int attempt) {
                   std::chrono::milliseconds(30'000));
 }
 
+uid_t owner_of(const ContainerRecord& container) {
+  return container.owner_uid.value_or(0);
+}
+
 // A runtime may register a container only after making its cgroup: rounds in
 // which every runtime said "no such container" keep its events held this often.
 constexpr int kHeldNotFoundRounds = 3;
@@ -45,7 +49,7 @@ EnrichmentState Enricher::state_of(const Lookup& lookup) {
 
 EnrichmentState Enricher::track(const std::shared_ptr<ContainerRecord>& container) {
   if (!options_.enabled ||
-      endpoints_.for_container(container->ref.runtime, container->cgroup_path).empty())
+      endpoints_.for_container(container->ref.runtime, owner_of(*container)).empty())
     return EnrichmentState::off;
   auto id = container->id();
   ask(start(container, false));
@@ -89,7 +93,7 @@ void Enricher::ask(Lookup& lookup) {
   auto& container = *lookup.container;
   auto asked = lookup.completing_from
                    ? std::vector<EndpointId>{*lookup.completing_from}
-                   : endpoints_.for_container(container.ref.runtime, container.cgroup_path);
+                   : endpoints_.for_container(container.ref.runtime, owner_of(container));
   for (auto id : asked) {
     auto* endpoint = endpoints_.find(id);
     if (!endpoint) continue;
@@ -238,7 +242,7 @@ void Enricher::reconfigure(EnricherOptions options) {
   // Every container not fully known is asked anew, of the new endpoints.
   pipeline_.registry().for_each([&](const std::shared_ptr<ContainerRecord>& container) {
     if (container->enrichment == EnrichmentState::done || lookups_.count(container->id())) return;
-    if (endpoints_.for_container(container->ref.runtime, container->cgroup_path).empty()) return;
+    if (endpoints_.for_container(container->ref.runtime, owner_of(*container)).empty()) return;
     start(container, true);
   });
   std::vector<std::string> ids;

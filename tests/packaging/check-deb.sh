@@ -118,7 +118,12 @@ fi
 # ---------------------------------------------------------------- lintian
 
 say "lintian $(basename "$changes")"
-if ! lintian --fail-on error,warning --display-info "$changes" >"$scratch/lintian.log" 2>&1; then
+# The spelling-error-in-binary overrides name fragments of string constants
+# that the compiler stores eight bytes at a time; which fragments a build has
+# changes with the code, so an override that matches nothing this time is not
+# an error (mismatched-override).
+if ! lintian --fail-on error,warning --display-info --suppress-tags mismatched-override \
+	"$changes" >"$scratch/lintian.log" 2>&1; then
 	cat "$scratch/lintian.log" >&2
 	fail "lintian reports errors or warnings"
 else

@@ -10,7 +10,6 @@
 #include <fstream>
 
 #include "agent/time_budgets.h"
-#include "cgroup/user_delegation.h"
 #include "fake_http_server.h"
 #include "tests/common/prerequisite.h"
 
@@ -20,27 +19,6 @@ namespace {
 using namespace std::chrono_literals;
 using test_support::FakeServer;
 using test_support::TempDir;
-
-struct DelegationCase {
-  std::string path;
-  std::optional<uid_t> user;
-};
-
-TEST(UserDelegation, TheOutermostUserManagerOwnsTheSubtree) {
-  std::vector<DelegationCase> cases = {
-      {"/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-x.scope", 1000},
-      {"/user.slice/user-1000.slice/user@1000.service/app.slice/docker-x.scope", 1000},
-      // A user's own "user@0.service" inside their subtree is still theirs.
-      {"/user.slice/user-1000.slice/user@1000.service/user@0.service/docker-x.scope", 1000},
-      {"/system.slice/docker-x.scope", std::nullopt},
-      {"/docker/x", std::nullopt},
-      {"/user.slice/user-1000.slice/session-3.scope", std::nullopt},
-      {"/user.slice/user@abc.service/x", std::nullopt},
-      {"/user.slice/user@.service/x", std::nullopt},
-      {"/user@42.service", 42},
-  };
-  for (auto& c : cases) EXPECT_EQ(delegated_to_user(c.path), c.user) << c.path;
-}
 
 TEST(SocketSpeaksFor, RuntimeDirectoryNamesTheUser) {
   TempDir dir("tracker-endpoints-");
