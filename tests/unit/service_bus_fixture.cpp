@@ -259,6 +259,11 @@ void FakePolkit::delay(std::chrono::milliseconds delay) {
   delay_ = delay;
 }
 
+void FakePolkit::never_answer(const std::string& subject_name) {
+  std::lock_guard lock(mutex_);
+  unanswered_subjects_.insert(subject_name);
+}
+
 std::vector<FakePolkit::Request> FakePolkit::requests() {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -281,6 +286,7 @@ void FakePolkit::serve(sdbus::MethodCall call) {
     requests_.push_back(request);
     if (decisions_.count(action)) decision = decisions_[action];
     delay = delay_;
+    if (unanswered_subjects_.count(request.subject_name)) return;
   }
   auto reply = [call, decision, this] {
     auto message = call.createReply();

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -85,7 +86,9 @@ class ServiceHarness {
 };
 
 // org.freedesktop.PolicyKit1 on the bus: answers CheckAuthorization as told,
-// after `delay`, and records what it was asked.
+// after `delay`, and records what it was asked. Checks of a subject named in
+// never_answer() are recorded and never answered, as by an agent that waits
+// for a password no one types.
 class FakePolkit {
  public:
   struct Request {
@@ -104,6 +107,7 @@ class FakePolkit {
   bool ready() const { return ready_; }
   void decide(const std::string& action, Decision decision);
   void delay(std::chrono::milliseconds delay);
+  void never_answer(const std::string& subject_name);
   std::vector<Request> requests();
 
  private:
@@ -112,6 +116,7 @@ class FakePolkit {
   std::mutex mutex_;
   std::map<std::string, Decision> decisions_;
   std::chrono::milliseconds delay_{0};
+  std::set<std::string> unanswered_subjects_;
   std::vector<Request> requests_;
   std::unique_ptr<sdbus::IConnection> connection_;
   std::unique_ptr<sdbus::IObject> object_;
