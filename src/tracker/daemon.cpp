@@ -161,29 +161,15 @@ int Daemon::run() {
 }
 
 void Daemon::start_dbus() {
-  auto bus = open_bus();
-  if (!bus.connection) {
-    log(JournalListener::running_under_systemd() ? LogLevel::warning : LogLevel::notice, "dbus",
-        "no D-Bus API: {}", bus.error);
-    return;
-  }
-  DbusServiceOptions options;
-  options.on_disconnect = [this](const std::string& why) {
-    log(LogLevel::warning, "dbus", "lost the system bus: {}", why);
-    loop_.defer([this] {
-      service_events_ = nullptr;
-      dbus_.reset();
-    });
-  };
-  dbus_ = std::make_unique<DbusService>(loop_, std::move(bus.connection), *this, options);
-  service_events_ = dbus_.get();
+  dbus_ = std::make_unique<ReconnectingService>(loop_, *this, DbusServiceOptions{},
+                                                [] { return open_bus(); });
   if (auto error = dbus_->start(); !error.empty()) {
     log(JournalListener::running_under_systemd() ? LogLevel::warning : LogLevel::notice, "dbus",
         "no D-Bus API: {}", error);
-    service_events_ = nullptr;
     dbus_.reset();
     return;
   }
+  service_events_ = dbus_.get();
   log(LogLevel::info, "dbus", "serving org.khulnasoft.Tracker1 on the system bus");
 }
 
@@ -250,6 +236,7 @@ void Daemon::update_status() {
   std::string status = fmt::format("Watching {} containers; enrichment {}; {} events lost",
                                    pipeline_->registry().size(),
                                    enricher_->enabled() ? "on" : "off", probes_->events_lost());
+  if (auto bus = dbus_ ? dbus_->status() : ""; !bus.empty()) status += "; " + bus;
   if (status == last_status_) return;
   last_status_ = status;
   sd_notifyf(0, "STATUS=%s", status.c_str());

@@ -1,8 +1,9 @@
 // Fault injection against the real daemons: each runtime killed and restarted
 // under a running tracker, a runtime that takes 5 s to answer, a ring buffer
-// too small for an exec storm, tracker itself killed with SIGKILL, and 1 000
-// concurrent D-Bus calls. tracker is observed through its JSON output and
-// through org.khulnasoft.Tracker1 on the system bus.
+// too small for an exec storm, tracker itself killed with SIGKILL, 1 000
+// concurrent D-Bus calls, and its bus daemon killed and started again. tracker
+// is observed through its JSON output, its sd_notify messages and through
+// org.khulnasoft.Tracker1 on the system bus.
 //
 // Needs root, BPF, the system bus, and containerd, dockerd and podman's API
 // service started by tests/fixtures/runtimes.sh (which also restarts them
@@ -36,6 +37,7 @@
 #include "fake_http_server.h"
 #include "harness.h"
 #include "registry/registry.h"
+#include "tests/unit/service_bus_fixture.h"
 
 namespace tracker::testing {
 namespace {
@@ -1157,6 +1159,57 @@ TEST(FaultInjection, ThousandConcurrentBusCallsAreAllAnswered) {
   ASSERT_TRUE(list);
   EXPECT_EQ(ids_of(*list).count(ids.front()), 1u);
   EXPECT_EQ(run(status_command).status, 0);
+  EXPECT_EQ(tracker.stop(), 0) << tracker.stderr_text();
+}
+
+// ---------------------------------------------------------------------------
+// 6. The bus daemon killed and started again under a running tracker.
+
+// tracker's "system bus" is a private bus daemon here, so that it may die:
+// tracker says so in STATUS=, connects again, owns its name and answers.
+TEST(FaultInjection, BusDaemonRestartIsSurvived) {
+  REQUIRE_PREREQUISITE(geteuid() == 0, "root");
+  PrivateBus bus;
+  REQUIRE_PREREQUISITE(!bus.address().empty(), "a private bus daemon: " + bus.error());
+  const std::string busctl = "busctl --address=" + bus.socket_address() + " ";
+  auto answers = [&] {
+    return command_succeeds(busctl + "call " + kBusName + " " + kManagerPath + " " + kManager +
+                            " ListContainers");
+  };
+  TrackerProcess tracker({"--output", "json"}, {"DBUS_SYSTEM_BUS_ADDRESS=" + bus.socket_address()});
+  ASSERT_TRUE(tracker.wait_ready(30s)) << tracker.stderr_text();
+  ASSERT_TRUE(answers()) << tracker.stderr_text();
+  auto status = [&] {
+    std::string last;
+    for (const auto& n : tracker.notifications())
+      if (auto at = n.find("STATUS="); at != std::string::npos)
+        last = n.substr(at, n.find('\n', at) - at);
+    return last;
+  };
+
+  bus.crash();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        tracker.collect_for(20ms);
+        return status().find("D-Bus: reconnecting") != std::string::npos;
+      },
+      10s))
+      << status() << "\n"
+      << tracker.stderr_text();
+  ASSERT_TRUE(bus.restart()) << bus.error();
+  auto back = Clock::now();
+  // The first attempts come 1 s and 2 s after the loss.
+  ASSERT_TRUE(wait_until(answers, 20s, 100ms)) << tracker.stderr_text();
+  std::cerr << "[ timing   ] answering again " << since(back).count()
+            << " ms after the bus daemon restarted\n";
+  EXPECT_TRUE(command_succeeds(busctl + "status " + kBusName));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        tracker.collect_for(20ms);
+        return status().find("D-Bus") == std::string::npos;
+      },
+      5s))
+      << status();
   EXPECT_EQ(tracker.stop(), 0) << tracker.stderr_text();
 }
 

@@ -39,8 +39,17 @@ class PrivateBus {
   PrivateBus& operator=(const PrivateBus&) = delete;
   const std::string& address() const { return address_; }  // "" if it did not start
   const std::string& error() const { return error_; }
+  // The address without the server's guid: it stays valid across restart().
+  std::string socket_address() const { return "unix:path=" + dir_ + "/bus"; }
+  // SIGKILL, as a crashed bus daemon; every connection is cut.
+  void crash();
+  // A new bus daemon at the same socket; false (see error()) if it did not start.
+  bool restart();
 
  private:
+  void launch();
+  void stop(int signal);
+
   pid_t pid_ = -1;
   int out_fd_ = -1;
   int err_fd_ = -1;
