@@ -279,7 +279,10 @@ void Daemon::apply(const Options& options) {
 }
 
 std::string Daemon::reload() {
-  sd_notify(0, "RELOADING=1\nSTATUS=Reloading configuration");
+  // RELOADING=1 … READY=1 only once ready: before that, READY=1 would tell
+  // systemd that start-up is over while enrichment is still being waited for.
+  const bool ready = ready_;
+  if (ready) sd_notify(0, "RELOADING=1\nSTATUS=Reloading configuration");
   auto result =
       resolve_options(command_line_, config_paths_for(command_line_), process_environment());
   for (auto& warning : result.diagnostics.warnings)
@@ -297,7 +300,7 @@ std::string Daemon::reload() {
   }
   last_status_.clear();
   update_status();
-  sd_notify(0, "READY=1");
+  if (ready) sd_notify(0, "READY=1");
   return error;
 }
 

@@ -1,9 +1,9 @@
 // Fault injection against the real daemons: each runtime killed and restarted
 // under a running tracker, a runtime that takes 5 s to answer, a ring buffer
 // too small for an exec storm, tracker itself killed with SIGKILL, 1 000
-// concurrent D-Bus calls, and its bus daemon killed and started again. tracker
-// is observed through its JSON output, its sd_notify messages and through
-// org.khulnasoft.Tracker1 on the system bus.
+// concurrent D-Bus calls, its bus daemon killed and started again, and a
+// reload before it is ready. tracker is observed through its JSON output, its
+// sd_notify messages and through org.khulnasoft.Tracker1 on the system bus.
 //
 // Needs root, BPF, the system bus, and containerd, dockerd and podman's API
 // service started by tests/fixtures/runtimes.sh (which also restarts them
@@ -1210,6 +1210,72 @@ TEST(FaultInjection, BusDaemonRestartIsSurvived) {
       },
       5s))
       << status();
+  EXPECT_EQ(tracker.stop(), 0) << tracker.stderr_text();
+}
+
+// ---------------------------------------------------------------------------
+// 7. A reload while start-up still waits for enrichment is no readiness.
+
+// READY=1 ends start-up for systemd; RELOADING=1 … READY=1 brackets a reload
+// of a service that is up. A SIGHUP before tracker is ready sends neither:
+// READY=1 comes once, when the lookup start-up waits for is answered.
+TEST(FaultInjection, ReloadBeforeReadyIsNoReadiness) {
+  REQUIRE_PREREQUISITE(geteuid() == 0, "root");
+  std::string own = random_hex_id();
+  std::atomic<bool> answer{false};
+  // Pings are answered; the lookup of the test's container waits for the
+  // test; any other container is unknown at once.
+  FakeServer runtime([&](int fd, const std::string& request, const std::atomic<bool>& stopping) {
+    if (request.find("/_ping") != std::string::npos) {
+      send_all(fd, http_response(200, "OK", "text/plain"));
+      return;
+    }
+    if (request.find("/containers/" + own) == std::string::npos) {
+      send_all(fd, http_response(404, R"({"message": "no such container"})"));
+      return;
+    }
+    while (!answer && !stopping) std::this_thread::sleep_for(10ms);
+    if (!stopping) send_all(fd, http_response(200, slow_inspect(own)));
+  });
+  SyntheticContainer existing("docker/{id}", own);
+  ASSERT_TRUE(existing.created());
+  // A deadline long enough that start-up waits for the answer.
+  TempDir dir("tracker-ready-");
+  std::ofstream(dir.file("tracker.conf")) << "[Enrichment]\nTimeout=60s\n";
+  TrackerProcess tracker(
+      tracker_args({"--config", dir.file("tracker.conf")}, {"docker:" + runtime.path()}), kNoBus);
+  auto count = [&](const std::string& text) {
+    return std::count_if(tracker.notifications().begin(), tracker.notifications().end(),
+                         [&](const std::string& n) { return n.find(text) != std::string::npos; });
+  };
+  // Signals are blocked from here on, so SIGHUP waits for the loop.
+  ASSERT_TRUE(tracker.wait_notification("STATUS=Loading BPF programs")) << tracker.stderr_text();
+  kill(tracker.pid(), SIGHUP);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        tracker.collect_for(20ms);
+        return tracker.stderr_text().find("configuration reloaded") != std::string::npos;
+      },
+      20s))
+      << tracker.stderr_text();
+  tracker.collect_for(500ms);  // the old code's READY=1 follows the log line at once
+  EXPECT_EQ(count("READY=1"), 0) << "READY=1 while the lookup still waits";
+  EXPECT_EQ(count("RELOADING=1"), 0);
+
+  answer = true;
+  ASSERT_TRUE(tracker.wait_ready(30s)) << tracker.stderr_text();
+  ASSERT_TRUE(tracker.wait_for(is_event("existing_container", own), 10s));
+  EXPECT_EQ(count("READY=1"), 1);
+
+  // Once ready, a reload is bracketed as usual.
+  kill(tracker.pid(), SIGHUP);
+  ASSERT_TRUE(tracker.wait_notification("RELOADING=1")) << tracker.stderr_text();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        tracker.collect_for(20ms);
+        return count("READY=1") == 2;
+      },
+      10s));
   EXPECT_EQ(tracker.stop(), 0) << tracker.stderr_text();
 }
 
