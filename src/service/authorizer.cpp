@@ -46,6 +46,7 @@ void guarded(const Authorizer::Done& done, Body&& body) {
 
 Authorizer::Authorizer(sdbus::IConnection& connection, AuthorizerOptions options)
     : options_(options),
+      pending_(options.limits),
       bus_(sdbus::createProxy(connection, "org.freedesktop.DBus", "/org/freedesktop/DBus")),
       polkit_(sdbus::createProxy(connection, "org.freedesktop.PolicyKit1",
                                  "/org/freedesktop/PolicyKit1/Authority")) {}
@@ -84,7 +85,7 @@ void Authorizer::check(const std::string& sender, bool interactive, const std::s
     if (privileged(known->second))
       allow();
     else
-      ask_polkit(sender, interactive, action, std::move(done));
+      ask_polkit(sender, known->second, interactive, action, std::move(done));
     return;
   }
   auto call = bus_->createMethodCall("org.freedesktop.DBus", "GetConnectionUnixUser");
@@ -105,14 +106,21 @@ void Authorizer::check(const std::string& sender, bool interactive, const std::s
           if (privileged(uid))
             allow();
           else
-            ask_polkit(sender, interactive, action, done);
+            ask_polkit(sender, uid, interactive, action, done);
         });
       },
       usec(options_.timeout));
 }
 
-void Authorizer::ask_polkit(const std::string& sender, bool interactive, const std::string& action,
-                            Done done) {
+void Authorizer::ask_polkit(const std::string& sender, uid_t uid, bool interactive,
+                            const std::string& action, Done done) {
+  auto admission = pending_.admit(sender, uid);
+  if (!admission.ticket) {
+    if (admission.first_refusal)
+      log(LogLevel::warning, "polkit", "refusing calls at once: {}", admission.refusal);
+    done(Denial{dbus_names::kErrorLimitsExceeded, std::move(admission.refusal)});
+    return;
+  }
   auto call =
       polkit_->createMethodCall("org.freedesktop.PolicyKit1.Authority", "CheckAuthorization");
   sdbus::Struct<std::string, std::map<std::string, sdbus::Variant>> subject{
@@ -122,8 +130,10 @@ void Authorizer::ask_polkit(const std::string& sender, bool interactive, const s
   auto timeout = interactive ? options_.interactive_timeout : options_.timeout;
   polkit_->callMethod(
       call,
-      [this, sender, interactive, action, done](sdbus::MethodReply& reply,
-                                                const sdbus::Error* error) {
+      // The ticket holds the check's place until this handler is dropped:
+      // after the answer, or with the connection.
+      [this, sender, interactive, action, done, ticket = std::move(admission.ticket)](
+          sdbus::MethodReply& reply, const sdbus::Error* error) {
         guarded(done, [&] {
           if (error) {
             bool unavailable = error->getName().rfind("org.freedesktop.DBus.Error.", 0) == 0;

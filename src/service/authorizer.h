@@ -9,6 +9,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "service/pending_checks.h"
+
 struct sd_bus_message;
 
 namespace sdbus {
@@ -29,6 +31,8 @@ struct AuthorizerOptions {
   // An interactive check waits for the user to type a password; trackerctl
   // waits a little longer (120 s), so it gets polkit's answer, not a timeout.
   std::chrono::milliseconds interactive_timeout{110'000};
+  // Checks beyond these are refused at once with LimitsExceeded.
+  CheckLimits limits;
 };
 
 // Asks polkit (org.freedesktop.PolicyKit1) whether the sender of a call may do
@@ -55,13 +59,14 @@ class Authorizer {
   bool may_read_containers(sd_bus_message* call);
 
  private:
-  void ask_polkit(const std::string& sender, bool interactive, const std::string& action,
+  void ask_polkit(const std::string& sender, uid_t uid, bool interactive, const std::string& action,
                   Done done);
   void remember_uid(const std::string& sender, uid_t uid);
   void grant_reads(const std::string& sender);
   bool privileged(uid_t uid) const;
 
   AuthorizerOptions options_;
+  PendingChecks pending_;
   std::unique_ptr<sdbus::IProxy> bus_;
   std::unique_ptr<sdbus::IProxy> polkit_;
   // Unique names are never reused on a bus, so neither map needs invalidation;

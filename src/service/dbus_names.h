@@ -18,6 +18,7 @@ inline constexpr const char* kErrorAmbiguousId = "org.khulnasoft.Tracker1.Error.
 inline constexpr const char* kErrorReloadFailed = "org.khulnasoft.Tracker1.Error.ReloadFailed";
 inline constexpr const char* kErrorAccessDenied = "org.freedesktop.DBus.Error.AccessDenied";
 inline constexpr const char* kErrorInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
+inline constexpr const char* kErrorLimitsExceeded = "org.freedesktop.DBus.Error.LimitsExceeded";
 inline constexpr const char* kErrorFailed = "org.freedesktop.DBus.Error.Failed";
 
 inline constexpr const char* kActionInspect = "org.khulnasoft.tracker1.inspect";

@@ -168,29 +168,15 @@ int Daemon::run() {
 }
 
 void Daemon::start_dbus() {
-  auto bus = open_bus();
-  if (!bus.connection) {
-    log(JournalListener::running_under_systemd() ? LogLevel::warning : LogLevel::notice, "dbus",
-        "no D-Bus API: {}", bus.error);
-    return;
-  }
-  DbusServiceOptions options;
-  options.on_disconnect = [this](const std::string& why) {
-    log(LogLevel::warning, "dbus", "lost the system bus: {}", why);
-    loop_.defer([this] {
-      service_events_ = nullptr;
-      dbus_.reset();
-    });
-  };
-  dbus_ = std::make_unique<DbusService>(loop_, std::move(bus.connection), *this, options);
-  service_events_ = dbus_.get();
+  dbus_ = std::make_unique<ReconnectingService>(loop_, *this, DbusServiceOptions{},
+                                                [] { return open_bus(); });
   if (auto error = dbus_->start(); !error.empty()) {
     log(JournalListener::running_under_systemd() ? LogLevel::warning : LogLevel::notice, "dbus",
         "no D-Bus API: {}", error);
-    service_events_ = nullptr;
     dbus_.reset();
     return;
   }
+  service_events_ = dbus_.get();
   log(LogLevel::info, "dbus", "serving org.khulnasoft.Tracker1 on the system bus");
 }
 
@@ -257,6 +243,7 @@ void Daemon::update_status() {
   std::string status = fmt::format("Watching {} containers; enrichment {}; {} events lost",
                                    pipeline_->registry().size(),
                                    enricher_->enabled() ? "on" : "off", probes_->events_lost());
+  if (auto bus = dbus_ ? dbus_->status() : ""; !bus.empty()) status += "; " + bus;
   if (status == last_status_) return;
   last_status_ = status;
   sd_notifyf(0, "STATUS=%s", status.c_str());
@@ -294,7 +281,10 @@ void Daemon::apply(const Options& options) {
 }
 
 std::string Daemon::reload() {
-  sd_notify(0, "RELOADING=1\nSTATUS=Reloading configuration");
+  // RELOADING=1 … READY=1 only once ready: before that, READY=1 would tell
+  // systemd that start-up is over while enrichment is still being waited for.
+  const bool ready = ready_;
+  if (ready) sd_notify(0, "RELOADING=1\nSTATUS=Reloading configuration");
   auto result =
       resolve_options(command_line_, config_paths_for(command_line_), process_environment());
   for (auto& warning : result.diagnostics.warnings)
@@ -312,7 +302,7 @@ std::string Daemon::reload() {
   }
   last_status_.clear();
   update_status();
-  sd_notify(0, "READY=1");
+  if (ready) sd_notify(0, "READY=1");
   return error;
 }
 

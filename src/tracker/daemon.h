@@ -12,7 +12,7 @@
 #include "events/output_stream.h"
 #include "kernel/probes.h"
 #include "service/backend.h"
-#include "service/dbus_service.h"
+#include "service/reconnecting_service.h"
 #include "util/event_loop.h"
 #include "util/unique_fd.h"
 
@@ -65,7 +65,7 @@ class Daemon : public ServiceBackend, public ContainerListener {
   std::unique_ptr<Probes> probes_;
   std::unique_ptr<Enricher> enricher_;
   std::unique_ptr<JournalListener> journal_;
-  std::unique_ptr<DbusService> dbus_;
+  std::unique_ptr<ReconnectingService> dbus_;
   ServiceEvents* service_events_ = nullptr;
   bool ready_ = false;
   std::chrono::steady_clock::time_point ready_deadline_;

@@ -1,8 +1,9 @@
 // Fault injection against the real daemons: each runtime killed and restarted
 // under a running tracker, a runtime that takes 5 s to answer, a ring buffer
-// too small for an exec storm, tracker itself killed with SIGKILL, and 1 000
-// concurrent D-Bus calls. tracker is observed through its JSON output and
-// through org.khulnasoft.Tracker1 on the system bus.
+// too small for an exec storm, tracker itself killed with SIGKILL, 1 000
+// concurrent D-Bus calls, its bus daemon killed and started again, and a
+// reload before it is ready. tracker is observed through its JSON output, its
+// sd_notify messages and through org.khulnasoft.Tracker1 on the system bus.
 //
 // Needs root, BPF, the system bus, and containerd, dockerd and podman's API
 // service started by tests/fixtures/runtimes.sh (which also restarts them
@@ -36,6 +37,7 @@
 #include "fake_http_server.h"
 #include "harness.h"
 #include "registry/registry.h"
+#include "tests/unit/service_bus_fixture.h"
 
 namespace tracker::testing {
 namespace {
@@ -928,7 +930,10 @@ struct StormTally {
   int answered = 0;
   int ok = 0;
   int expected_errors = 0;  // NoSuchContainer, AccessDenied (unprivileged)
-  int unexpected = 0;       // no reply, limits, anything else
+  int unexpected = 0;       // no reply, anything else
+  // Refused at once (LimitsExceeded): more of the client's checks than tracker
+  // lets wait for polkit at a time. Only for the unprivileged client.
+  int limited = 0;
   long max_ms = 0;
   std::string first_unexpected;
 };
@@ -962,6 +967,8 @@ struct StormTally {
                (sd_bus_error_has_name(error, "org.khulnasoft.Tracker1.Error.NoSuchContainer") ||
                 sd_bus_error_has_name(error, "org.freedesktop.DBus.Error.AccessDenied"))) {
       ++t->expected_errors;
+    } else if (sd_bus_error_has_name(error, "org.freedesktop.DBus.Error.LimitsExceeded")) {
+      ++t->limited;
     } else {
       ++t->unexpected;
       if (t->first_unexpected.empty())
@@ -1005,7 +1012,8 @@ struct StormTally {
   }
   std::string line = std::to_string(tally.sent) + " " + std::to_string(tally.answered) + " " +
                      std::to_string(tally.ok) + " " + std::to_string(tally.expected_errors) + " " +
-                     std::to_string(tally.unexpected) + " " + std::to_string(tally.max_ms) + " " +
+                     std::to_string(tally.unexpected) + " " + std::to_string(tally.limited) + " " +
+                     std::to_string(tally.max_ms) + " " +
                      (tally.first_unexpected.empty() ? "-" : tally.first_unexpected) + "\n";
   [[maybe_unused]] auto written = write(out, line.data(), line.size());
   sd_bus_flush_close_unref(bus);
@@ -1041,7 +1049,7 @@ StormTally collect(Client& client) {
   StormTally tally;
   std::istringstream fields(text);
   fields >> tally.sent >> tally.answered >> tally.ok >> tally.expected_errors >> tally.unexpected >>
-      tally.max_ms;
+      tally.limited >> tally.max_ms;
   std::getline(fields >> std::ws, tally.first_unexpected);
   if (text.empty())
     tally.first_unexpected =
@@ -1098,7 +1106,7 @@ TEST(FaultInjection, ThousandConcurrentBusCallsAreAllAnswered) {
     std::chrono::milliseconds status_took{};
     int status_rc = -1;
     auto tallies = storm(status_took, status_rc);
-    int sent = 0, answered = 0, ok = 0, expected = 0, unexpected = 0;
+    int sent = 0, answered = 0, ok = 0, expected = 0, unexpected = 0, limited = 0;
     long max_ms = 0;
     std::string first_unexpected;
     for (std::size_t i = 0; i < tallies.size(); ++i) {
@@ -1108,6 +1116,7 @@ TEST(FaultInjection, ThousandConcurrentBusCallsAreAllAnswered) {
       ok += t.ok;
       expected += t.expected_errors;
       unexpected += t.unexpected;
+      limited += t.limited;
       max_ms = std::max(max_ms, t.max_ms);
       if (first_unexpected.empty() && t.first_unexpected != "-")
         first_unexpected = "client " + std::to_string(i) + ": " + t.first_unexpected;
@@ -1115,7 +1124,8 @@ TEST(FaultInjection, ThousandConcurrentBusCallsAreAllAnswered) {
     const auto& nobody = tallies.back();
     std::cerr << "[ storm    ] round " << round << ", the unprivileged client: " << nobody.ok
               << " ok (public properties), " << nobody.expected_errors
-              << " refused (AccessDenied from polkit)\n";
+              << " refused (AccessDenied from polkit), " << nobody.limited
+              << " refused at once (LimitsExceeded: too many checks waiting for polkit)\n";
     std::cerr << "[ storm    ] round " << round << ": " << sent << " calls, " << answered
               << " answered (" << ok << " ok, " << expected << " expected errors, " << unexpected
               << " unexpected), slowest " << max_ms << " ms; `trackerctl status` took "
@@ -1123,7 +1133,8 @@ TEST(FaultInjection, ThousandConcurrentBusCallsAreAllAnswered) {
     EXPECT_EQ(sent, 1000);
     EXPECT_EQ(answered, sent);
     EXPECT_EQ(unexpected, 0) << first_unexpected;
-    EXPECT_EQ(ok + expected, answered);
+    EXPECT_EQ(limited, nobody.limited) << "root's calls need no polkit check";
+    EXPECT_EQ(ok + expected + limited, answered);
     EXPECT_EQ(status_rc, 0) << "trackerctl status during the storm";
     EXPECT_LT(status_took, 5s) << "trackerctl status waited behind the storm";
 
@@ -1157,6 +1168,123 @@ TEST(FaultInjection, ThousandConcurrentBusCallsAreAllAnswered) {
   ASSERT_TRUE(list);
   EXPECT_EQ(ids_of(*list).count(ids.front()), 1u);
   EXPECT_EQ(run(status_command).status, 0);
+  EXPECT_EQ(tracker.stop(), 0) << tracker.stderr_text();
+}
+
+// ---------------------------------------------------------------------------
+// 6. The bus daemon killed and started again under a running tracker.
+
+// tracker's "system bus" is a private bus daemon here, so that it may die:
+// tracker says so in STATUS=, connects again, owns its name and answers.
+TEST(FaultInjection, BusDaemonRestartIsSurvived) {
+  REQUIRE_PREREQUISITE(geteuid() == 0, "root");
+  PrivateBus bus;
+  REQUIRE_PREREQUISITE(!bus.address().empty(), "a private bus daemon: " + bus.error());
+  const std::string busctl = "busctl --address=" + bus.socket_address() + " ";
+  auto answers = [&] {
+    return command_succeeds(busctl + "call " + kBusName + " " + kManagerPath + " " + kManager +
+                            " ListContainers");
+  };
+  TrackerProcess tracker({"--output", "json"}, {"DBUS_SYSTEM_BUS_ADDRESS=" + bus.socket_address()});
+  ASSERT_TRUE(tracker.wait_ready(30s)) << tracker.stderr_text();
+  ASSERT_TRUE(answers()) << tracker.stderr_text();
+  auto status = [&] {
+    std::string last;
+    for (const auto& n : tracker.notifications())
+      if (auto at = n.find("STATUS="); at != std::string::npos)
+        last = n.substr(at, n.find('\n', at) - at);
+    return last;
+  };
+
+  bus.crash();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        tracker.collect_for(20ms);
+        return status().find("D-Bus: reconnecting") != std::string::npos;
+      },
+      10s))
+      << status() << "\n"
+      << tracker.stderr_text();
+  ASSERT_TRUE(bus.restart()) << bus.error();
+  auto back = Clock::now();
+  // The first attempts come 1 s and 2 s after the loss.
+  ASSERT_TRUE(wait_until(answers, 20s, 100ms)) << tracker.stderr_text();
+  std::cerr << "[ timing   ] answering again " << since(back).count()
+            << " ms after the bus daemon restarted\n";
+  EXPECT_TRUE(command_succeeds(busctl + "status " + kBusName));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        tracker.collect_for(20ms);
+        return status().find("D-Bus") == std::string::npos;
+      },
+      5s))
+      << status();
+  EXPECT_EQ(tracker.stop(), 0) << tracker.stderr_text();
+}
+
+// ---------------------------------------------------------------------------
+// 7. A reload while start-up still waits for enrichment is no readiness.
+
+// READY=1 ends start-up for systemd; RELOADING=1 … READY=1 brackets a reload
+// of a service that is up. A SIGHUP before tracker is ready sends neither:
+// READY=1 comes once, when the lookup start-up waits for is answered.
+TEST(FaultInjection, ReloadBeforeReadyIsNoReadiness) {
+  REQUIRE_PREREQUISITE(geteuid() == 0, "root");
+  std::string own = random_hex_id();
+  std::atomic<bool> answer{false};
+  // Pings are answered; the lookup of the test's container waits for the
+  // test; any other container is unknown at once.
+  FakeServer runtime([&](int fd, const std::string& request, const std::atomic<bool>& stopping) {
+    if (request.find("/_ping") != std::string::npos) {
+      send_all(fd, http_response(200, "OK", "text/plain"));
+      return;
+    }
+    if (request.find("/containers/" + own) == std::string::npos) {
+      send_all(fd, http_response(404, R"({"message": "no such container"})"));
+      return;
+    }
+    while (!answer && !stopping) std::this_thread::sleep_for(10ms);
+    if (!stopping) send_all(fd, http_response(200, slow_inspect(own)));
+  });
+  SyntheticContainer existing("docker/{id}", own);
+  ASSERT_TRUE(existing.created());
+  // A deadline long enough that start-up waits for the answer.
+  TempDir dir("tracker-ready-");
+  std::ofstream(dir.file("tracker.conf")) << "[Enrichment]\nTimeout=60s\n";
+  TrackerProcess tracker(
+      tracker_args({"--config", dir.file("tracker.conf")}, {"docker:" + runtime.path()}), kNoBus);
+  auto count = [&](const std::string& text) {
+    return std::count_if(tracker.notifications().begin(), tracker.notifications().end(),
+                         [&](const std::string& n) { return n.find(text) != std::string::npos; });
+  };
+  // Signals are blocked from here on, so SIGHUP waits for the loop.
+  ASSERT_TRUE(tracker.wait_notification("STATUS=Loading BPF programs")) << tracker.stderr_text();
+  kill(tracker.pid(), SIGHUP);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        tracker.collect_for(20ms);
+        return tracker.stderr_text().find("configuration reloaded") != std::string::npos;
+      },
+      20s))
+      << tracker.stderr_text();
+  tracker.collect_for(500ms);  // the old code's READY=1 follows the log line at once
+  EXPECT_EQ(count("READY=1"), 0) << "READY=1 while the lookup still waits";
+  EXPECT_EQ(count("RELOADING=1"), 0);
+
+  answer = true;
+  ASSERT_TRUE(tracker.wait_ready(30s)) << tracker.stderr_text();
+  ASSERT_TRUE(tracker.wait_for(is_event("existing_container", own), 10s));
+  EXPECT_EQ(count("READY=1"), 1);
+
+  // Once ready, a reload is bracketed as usual.
+  kill(tracker.pid(), SIGHUP);
+  ASSERT_TRUE(tracker.wait_notification("RELOADING=1")) << tracker.stderr_text();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        tracker.collect_for(20ms);
+        return count("READY=1") == 2;
+      },
+      10s));
   EXPECT_EQ(tracker.stop(), 0) << tracker.stderr_text();
 }
 

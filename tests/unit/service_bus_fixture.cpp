@@ -109,6 +109,12 @@ PrivateBus::PrivateBus() {
   }
   dir_ = dir;
   std::ofstream(dir_ + "/bus.conf") << replace_all(kBusConfig, "@DIR@", dir_);
+  launch();
+}
+
+void PrivateBus::launch() {
+  address_.clear();
+  error_.clear();
   int out_fd = -1, err_fd = -1;
   pid_ = spawn({"dbus-daemon", "--config-file=" + dir_ + "/bus.conf", "--nofork", "--nopidfile",
                 "--print-address=1"},
@@ -136,13 +142,29 @@ PrivateBus::PrivateBus() {
   err_fd_ = err_fd;
 }
 
-PrivateBus::~PrivateBus() {
+void PrivateBus::stop(int signal) {
   if (pid_ > 0) {
-    kill(pid_, SIGTERM);
+    kill(pid_, signal);
     wait_exit(pid_, 5s);
+    pid_ = -1;
   }
   if (out_fd_ >= 0) close(out_fd_);
   if (err_fd_ >= 0) close(err_fd_);
+  out_fd_ = err_fd_ = -1;
+}
+
+void PrivateBus::crash() {
+  stop(SIGKILL);
+}
+
+bool PrivateBus::restart() {
+  stop(SIGKILL);
+  launch();
+  return !address_.empty();
+}
+
+PrivateBus::~PrivateBus() {
+  stop(SIGTERM);
   if (!dir_.empty()) std::filesystem::remove_all(dir_);
 }
 
@@ -259,6 +281,11 @@ void FakePolkit::delay(std::chrono::milliseconds delay) {
   delay_ = delay;
 }
 
+void FakePolkit::never_answer(const std::string& subject_name) {
+  std::lock_guard lock(mutex_);
+  unanswered_subjects_.insert(subject_name);
+}
+
 std::vector<FakePolkit::Request> FakePolkit::requests() {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -281,6 +308,7 @@ void FakePolkit::serve(sdbus::MethodCall call) {
     requests_.push_back(request);
     if (decisions_.count(action)) decision = decisions_[action];
     delay = delay_;
+    if (unanswered_subjects_.count(request.subject_name)) return;
   }
   auto reply = [call, decision, this] {
     auto message = call.createReply();

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,8 +39,17 @@ class PrivateBus {
   PrivateBus& operator=(const PrivateBus&) = delete;
   const std::string& address() const { return address_; }  // "" if it did not start
   const std::string& error() const { return error_; }
+  // The address without the server's guid: it stays valid across restart().
+  std::string socket_address() const { return "unix:path=" + dir_ + "/bus"; }
+  // SIGKILL, as a crashed bus daemon; every connection is cut.
+  void crash();
+  // A new bus daemon at the same socket; false (see error()) if it did not start.
+  bool restart();
 
  private:
+  void launch();
+  void stop(int signal);
+
   pid_t pid_ = -1;
   int out_fd_ = -1;
   int err_fd_ = -1;
@@ -85,7 +95,9 @@ class ServiceHarness {
 };
 
 // org.freedesktop.PolicyKit1 on the bus: answers CheckAuthorization as told,
-// after `delay`, and records what it was asked.
+// after `delay`, and records what it was asked. Checks of a subject named in
+// never_answer() are recorded and never answered, as by an agent that waits
+// for a password no one types.
 class FakePolkit {
  public:
   struct Request {
@@ -104,6 +116,7 @@ class FakePolkit {
   bool ready() const { return ready_; }
   void decide(const std::string& action, Decision decision);
   void delay(std::chrono::milliseconds delay);
+  void never_answer(const std::string& subject_name);
   std::vector<Request> requests();
 
  private:
@@ -112,6 +125,7 @@ class FakePolkit {
   std::mutex mutex_;
   std::map<std::string, Decision> decisions_;
   std::chrono::milliseconds delay_{0};
+  std::set<std::string> unanswered_subjects_;
   std::vector<Request> requests_;
   std::unique_ptr<sdbus::IConnection> connection_;
   std::unique_ptr<sdbus::IObject> object_;

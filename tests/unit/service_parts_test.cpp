@@ -1,5 +1,6 @@
 // The pieces of the D-Bus service and of trackerctl that need no bus: object
-// paths, id checks, the event loop's timers, tables and time formatting.
+// paths, id checks, the limits of pending polkit checks, the event loop's
+// timers, tables and time formatting.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include "service/container_object.h"
 #include "service/dbus_names.h"
 #include "service/object_path.h"
+#include "service/pending_checks.h"
 #include "trackerctl/client.h"
 #include "trackerctl/exit_codes.h"
 #include "trackerctl/output.h"
@@ -77,6 +79,79 @@ INSTANTIATE_TEST_SUITE_P(
         IdCase{"tab", "a\tb", "control"}, IdCase{"nul", std::string("a\0b", 3), "control"},
         IdCase{"delete", "a\x7f", "control"}),
     [](const auto& info) { return std::string(info.param.what); });
+
+struct Check {
+  std::string sender;
+  uid_t uid;
+};
+
+struct LimitCase {
+  const char* name;
+  std::vector<Check> waiting;  // admitted, still waiting for polkit
+  Check next;
+  const char* refusal;  // "" when `next` is admitted
+};
+
+class PendingChecksTest : public ::testing::TestWithParam<LimitCase> {};
+
+// Limits of 2 per sender, 3 per user and 4 in all.
+TEST_P(PendingChecksTest, AdmitsWithinEveryLimit) {
+  PendingChecks pending({2, 3, 4});
+  std::vector<std::shared_ptr<PendingChecks::Ticket>> held;
+  for (const auto& check : GetParam().waiting) {
+    auto admission = pending.admit(check.sender, check.uid);
+    ASSERT_TRUE(admission.ticket) << check.sender << ": " << admission.refusal;
+    held.push_back(admission.ticket);
+  }
+  auto admission = pending.admit(GetParam().next.sender, GetParam().next.uid);
+  std::string refusal = GetParam().refusal;
+  EXPECT_EQ(admission.ticket == nullptr, !refusal.empty());
+  EXPECT_THAT(admission.refusal, HasSubstr(refusal));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Limits, PendingChecksTest,
+    ::testing::Values(LimitCase{"first_check", {}, {":1.1", 1000}, ""},
+                      LimitCase{"second_of_a_sender", {{":1.1", 1000}}, {":1.1", 1000}, ""},
+                      LimitCase{"third_of_a_sender",
+                                {{":1.1", 1000}, {":1.1", 1000}},
+                                {":1.1", 1000},
+                                ":1.1 already has 2 authorization checks waiting"},
+                      LimitCase{"another_connection_of_the_user",
+                                {{":1.1", 1000}, {":1.1", 1000}},
+                                {":1.2", 1000},
+                                ""},
+                      LimitCase{"fourth_of_a_user_on_many_connections",
+                                {{":1.1", 1000}, {":1.1", 1000}, {":1.2", 1000}},
+                                {":1.3", 1000},
+                                "uid 1000 already has 3"},
+                      LimitCase{"another_user_when_one_is_at_its_limit",
+                                {{":1.1", 1000}, {":1.1", 1000}, {":1.2", 1000}},
+                                {":1.4", 1001},
+                                ""},
+                      LimitCase{"fifth_in_all",
+                                {{":1.1", 1000}, {":1.1", 1000}, {":1.2", 1001}, {":1.2", 1001}},
+                                {":1.3", 1002},
+                                "4 authorization checks are waiting"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(PendingChecks, AnsweredChecksFreeTheirPlaceEvenAfterTheCounter) {
+  auto pending = std::make_unique<PendingChecks>(CheckLimits{1, 1, 1});
+  auto first = pending->admit(":1.1", 1000);
+  ASSERT_TRUE(first.ticket);
+  auto refused = pending->admit(":1.1", 1000);
+  EXPECT_FALSE(refused.ticket);
+  EXPECT_TRUE(refused.first_refusal);
+  EXPECT_FALSE(pending->admit(":1.1", 1000).first_refusal) << "logged once per spell";
+  first.ticket.reset();
+  EXPECT_EQ(pending->total(), 0u);
+  EXPECT_EQ(pending->of_sender(":1.1"), 0u);
+  auto again = pending->admit(":1.1", 1000);
+  ASSERT_TRUE(again.ticket);
+  EXPECT_TRUE(pending->admit(":1.1", 1000).first_refusal);
+  pending.reset();  // a reply handler dropped with the connection, after the Authorizer
+  again.ticket.reset();
+}
 
 TEST(Timestamp, NanosecondsBecomeMicrosecondsAndUnknownStaysZero) {
   EXPECT_EQ(timestamp_usec(1'714'000'000'123'456'789), 1'714'000'000'123'456u);
@@ -193,6 +268,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "not running"},
         ErrorCase{dbus_names::kErrorReloadFailed, "Reload", ctl::kExitFailure,
                   "Reload failed: details"},
+        ErrorCase{dbus_names::kErrorLimitsExceeded, "ListContainers", ctl::kExitFailure,
+                  "ListContainers failed: org.freedesktop.DBus.Error.LimitsExceeded: details"},
         ErrorCase{"org.freedesktop.DBus.Error.NoReply", "Reload", ctl::kExitFailure,
                   "Reload failed: org.freedesktop.DBus.Error.NoReply: details"}),
     [](const auto& info) {

@@ -7,6 +7,8 @@
 #include <systemd/sd-bus.h>
 #include <unistd.h>
 
+#include <poll.h>
+
 #include <future>
 
 #include "service/bus_util.h"
@@ -234,6 +236,64 @@ TEST_F(PolkitTest, SlowPolkitDoesNotBlockTheBus) {
   EXPECT_EQ(count.get<uint32_t>(), 3u);
   EXPECT_LT(quick, 500ms);
   EXPECT_GE(slow.get(), 1400ms);
+}
+
+// Runs `connection` on this thread until `done` holds or `timeout` passes.
+bool pump_until(sdbus::IConnection& connection, const std::function<bool()>& done,
+                std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    while (connection.processPendingRequest()) {
+    }
+    auto data = connection.getEventLoopPollData();
+    pollfd fd{data.fd, data.events, 0};
+    poll(&fd, 1, 20);
+  }
+  return true;
+}
+
+// tracker awaits every polkit answer on its one bus connection, and
+// dbus-daemon lets a connection await at most 128 replies. A peer whose agent
+// never answers may hold 8 checks: its 9th call is refused at once, counted
+// as denied, and other peers are still answered.
+TEST_F(PolkitTest, ChecksWaitingForPolkitAreCappedPerSender) {
+  auto options = ask_polkit_for_everyone();
+  options.timeout = 120s;  // the unanswered checks stay unanswered throughout
+  start(options);
+  polkit_->decide(names::kActionInspect, {true, false});
+  auto flood = client_connection(bus_.address());
+  polkit_->never_answer(flood->getUniqueName());
+  auto proxy = manager_proxy(*flood);
+  std::vector<std::optional<std::string>> answers;  // error name, "" for success
+  answers.reserve(9);
+  auto call_async = [&] {
+    auto& answer = answers.emplace_back();
+    proxy->callMethod(
+        proxy->createMethodCall(names::kManagerInterface, "ListRuntimes"),
+        [&answer](sdbus::MethodReply&, const sdbus::Error* error) {
+          answer = error ? error->getName() : "";
+        },
+        std::chrono::duration_cast<std::chrono::microseconds>(180s).count());
+  };
+  for (int i = 0; i < 8; ++i) call_async();
+  ASSERT_TRUE(pump_until(
+      *flood, [&] { return polkit_->requests().size() == 8; }, 10s))
+      << polkit_->requests().size() << " checks reached polkit";
+
+  call_async();
+  ASSERT_TRUE(pump_until(
+      *flood, [&] { return answers[8].has_value(); }, 20s))
+      << "the 9th call waits for polkit too";
+  EXPECT_EQ(*answers[8], "org.freedesktop.DBus.Error.LimitsExceeded");
+  EXPECT_EQ(polkit_->requests().size(), 8u) << "polkit was asked a 9th time";
+  for (int i = 0; i < 8; ++i) EXPECT_FALSE(answers[i].has_value()) << "call " << i;
+
+  // Another peer (the same user) is asked about and answered meanwhile.
+  EXPECT_EQ(call("ListRuntimes").first, "");
+  EXPECT_EQ(polkit_->requests().size(), 9u);
+  auto denied = manager_->getProperty("DeniedCalls").onInterface(names::kManagerInterface);
+  EXPECT_EQ(denied.get<uint64_t>(), 1u);
 }
 
 }  // namespace
