@@ -17,6 +17,7 @@ namespace {
 constexpr const char* kAddedId = "MESSAGE_ID=4f3a0d6c2b1e4f7a9c5d8e2b6a1f0c37";
 constexpr const char* kUpdatedId = "MESSAGE_ID=8b2e5c1a7d3f4e9b0a6c2d8f1e5b7a49";
 constexpr const char* kGoneId = "MESSAGE_ID=c7d1e9a35b2f4c8e6a0d3b7f9e1c5a62";
+constexpr const char* kExitedId = "MESSAGE_ID=2d9f6b0e8a4c4d1fb37e5c9a0f2e6d18";
 
 void send(const ContainerRecord& c, const char* message_id, const std::string& message) {
   auto s = snapshot_of(c);
@@ -40,6 +41,11 @@ void send(const ContainerRecord& c, const char* message_id, const std::string& m
   add("POD_NAMESPACE", s.pod_namespace);
   add("POD_UID", s.pod_uid);
   if (!s.pod_name.empty()) add("POD_SANDBOX", s.pod_sandbox ? "1" : "0");
+  if (c.exited) {
+    add("EXIT_CODE", std::to_string(s.exit_code));
+    add("EXIT_SIGNAL", std::to_string(s.exit_signal));
+    add("OOM_KILLED", s.oom_killed ? "1" : "0");
+  }
   std::vector<iovec> iov;
   for (auto& field : fields) iov.push_back({field.data(), field.size()});
   sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
@@ -65,6 +71,13 @@ void JournalListener::container_added(const std::shared_ptr<ContainerRecord>& co
 
 void JournalListener::container_changed(const std::shared_ptr<ContainerRecord>& container) {
   send(*container, kUpdatedId, fmt::format("{} identified", describe(*container)));
+}
+
+void JournalListener::container_exited(const std::shared_ptr<ContainerRecord>& container) {
+  auto& exit = container->exit;
+  send(*container, kExitedId,
+       fmt::format("{} exited with code {}{}", describe(*container), exit.code,
+                   exit.oom_killed ? " (OOM killed)" : ""));
 }
 
 void JournalListener::container_removed(const std::shared_ptr<ContainerRecord>& container) {

@@ -13,6 +13,7 @@ class JournalListener : public ContainerListener {
 
   void container_added(const std::shared_ptr<ContainerRecord>& container) override;
   void container_changed(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_exited(const std::shared_ptr<ContainerRecord>& container) override;
   void container_removed(const std::shared_ptr<ContainerRecord>& container) override;
 };
 

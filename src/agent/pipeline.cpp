@@ -160,9 +160,13 @@ void Pipeline::on_process_event(const tracker_event& raw) {
   auto type = process_event_type(raw.type);
   if (!type) return;
   auto container = registry_.find_by_cgroup(raw.ctx.cgroup_id);
-  if (container && raw.type == TRACKER_EVENT_PROCESS_EXEC && !container->started &&
-      ((raw.flags & TRACKER_FLAG_CONTAINER_STARTED) || raw.ctx.mnt_ns != host_mnt_ns_))
-    mark_started(container);
+  if (container && raw.type == TRACKER_EVENT_PROCESS_EXEC) {
+    bool starts = (raw.flags & TRACKER_FLAG_CONTAINER_STARTED) || raw.ctx.mnt_ns != host_mnt_ns_;
+    if (starts && container->init_host_pid == 0) container->init_host_pid = raw.ctx.host_pid;
+    if (starts && !container->started) mark_started(container);
+  }
+  if (container && raw.type == TRACKER_EVENT_PROCESS_EXIT && is_init_exit(*container, raw))
+    init_exited(container, raw);
 
   if (!options_.events.contains(*type) || !options_.scope.matches_task(container.get())) return;
   Event event;
@@ -174,22 +178,58 @@ void Pipeline::on_process_event(const tracker_event& raw) {
   emit(std::move(event));
 }
 
-// The one place listeners hear of a container: added, then removed, once each
-// and in that order; changes only in between (Pipeline::updated).
+// The init of a container: the process whose exec started it, or the one its
+// runtime names, and its whole thread group going (not one thread).
+bool Pipeline::is_init_exit(const ContainerRecord& container, const tracker_event& raw) {
+  if (container.exited || raw.ctx.host_pid != raw.ctx.host_tid) return false;
+  auto init = container.init_host_pid ? container.init_host_pid
+                                      : static_cast<std::uint32_t>(container.info.init_pid);
+  return init != 0 && raw.ctx.host_pid == init;
+}
+
+void Pipeline::init_exited(const std::shared_ptr<ContainerRecord>& container,
+                           const tracker_event& raw) {
+  std::int32_t status = raw.data.exit.exit_code;
+  container->exited = true;
+  container->exit.signal = status & 0x7f;
+  // As the runtimes report it: 128 + the signal that ended it, else its status.
+  container->exit.code =
+      container->exit.signal ? 128 + container->exit.signal : (status >> 8) & 0xff;
+  tell_listeners(container);
+  if (!options_.events.contains(EventType::container_exit) ||
+      !options_.scope.matches_lifecycle(*container))
+    return;
+  Event event;
+  event.type = EventType::container_exit;
+  event.timestamp_ns = clock_.to_epoch_ns(raw.ctx.timestamp_ns);
+  event.context = raw.ctx;
+  event.container = container;
+  emit(std::move(event));
+}
+
+// The one place listeners hear of a container: added, exited (if its init's
+// end was seen), removed; once each and in that order; changes only in
+// between (Pipeline::updated).
 void Pipeline::tell_listeners(const std::shared_ptr<ContainerRecord>& container) {
   using Told = ContainerRecord::Told;
   if (container->told == Told::nothing) {
     container->told = Told::added;
     for (auto* listener : listeners_) listener->container_added(container);
   }
-  if (container->removed && container->told == Told::added) {
+  if (container->exited && container->told == Told::added) {
+    container->told = Told::exited;
+    for (auto* listener : listeners_) listener->container_exited(container);
+  }
+  if (container->removed && container->told != Told::removed) {
     container->told = Told::removed;
     for (auto* listener : listeners_) listener->container_removed(container);
   }
 }
 
 void Pipeline::updated(const std::shared_ptr<ContainerRecord>& container) {
-  if (container->told != ContainerRecord::Told::added || container->removed) return;
+  using Told = ContainerRecord::Told;
+  if ((container->told != Told::added && container->told != Told::exited) || container->removed)
+    return;
   for (auto* listener : listeners_) listener->container_changed(container);
 }
 

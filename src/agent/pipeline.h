@@ -35,13 +35,15 @@ class EnrichmentSource {
 // Told about containers once what is known of them is settled, in this order
 // and from one place (Pipeline::tell_listeners): added after the first
 // enrichment answer (or at once without enrichment), changed when a later
-// answer or the kernel brings more, removed after added. For D-Bus and the
-// journal.
+// answer or the kernel brings more, exited when its init's end is seen,
+// removed last. For D-Bus and the journal.
 class ContainerListener {
  public:
   virtual ~ContainerListener() = default;
   virtual void container_added(const std::shared_ptr<ContainerRecord>& container) = 0;
   virtual void container_changed(const std::shared_ptr<ContainerRecord>& container) = 0;
+  // Its init exited (ContainerRecord::exit); not told when the end was not seen.
+  virtual void container_exited(const std::shared_ptr<ContainerRecord>& container) = 0;
   virtual void container_removed(const std::shared_ptr<ContainerRecord>& container) = 0;
 };
 
@@ -101,6 +103,8 @@ class Pipeline : public KernelEventSink {
   void on_cgroup_rmdir(const tracker_event& event);
   void on_process_event(const tracker_event& event);
   void mark_started(const std::shared_ptr<ContainerRecord>& container);
+  static bool is_init_exit(const ContainerRecord& container, const tracker_event& raw);
+  void init_exited(const std::shared_ptr<ContainerRecord>& container, const tracker_event& raw);
   void set_container_state(const ContainerRecord& container);
   tracker_container_state kernel_state(const ContainerRecord& container) const;
   void announce(const std::shared_ptr<ContainerRecord>& container, EventType type,

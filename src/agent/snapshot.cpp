@@ -41,6 +41,16 @@ ContainerSnapshot snapshot_of(const ContainerRecord& c) {
   s.pod_namespace = c.info.pod.namespace_name;
   s.pod_uid = c.info.pod.uid;
   s.pod_sandbox = c.info.pod.sandbox;
+  if (c.exited)
+    s.state = "exited";
+  else if (c.origin == ContainerOrigin::created && !c.started)
+    s.state = "created";
+  else
+    s.state = "running";
+  s.exit_code = c.exit.code;
+  s.exit_signal = c.exit.signal;
+  s.oom_killed = c.exit.oom_killed;
+  s.owner_uid = c.owner_uid.value_or(0);
   return s;
 }
 

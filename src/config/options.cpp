@@ -69,8 +69,8 @@ ParseResult parse_command_line(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json"}));
   app.add_option("-e,--events", events,
                  "Events to show, comma separated (default: all): container_create, "
-                 "container_remove, existing_container, sched_process_exec, sched_process_exit, "
-                 "sched_process_fork");
+                 "container_remove, container_exit, existing_container, sched_process_exec, "
+                 "sched_process_exit, sched_process_fork");
   app.add_option("-s,--scope", scopes,
                  "Only events of: container, container=new, container=started, "
                  "container=<id prefix>, not-container (repeatable)");

@@ -6,7 +6,7 @@ namespace tracker {
 namespace {
 
 constexpr std::array<std::string_view, kEventTypeCount> kNames = {
-    "container_create",   "container_remove",   "existing_container",
+    "container_create",   "container_remove",   "container_exit",     "existing_container",
     "sched_process_exec", "sched_process_exit", "sched_process_fork",
 };
 

@@ -17,13 +17,14 @@ struct ContainerRecord;
 enum class EventType : std::uint8_t {
   container_create,
   container_remove,
+  container_exit,  // the container's init exited (its cgroup may linger)
   existing_container,
   sched_process_exec,
   sched_process_exit,
   sched_process_fork,
 };
 
-constexpr std::size_t kEventTypeCount = 6;
+constexpr std::size_t kEventTypeCount = 7;
 
 std::string_view event_name(EventType type);
 std::optional<EventType> event_from_name(std::string_view name);

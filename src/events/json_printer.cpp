@@ -74,9 +74,9 @@ class JsonPrinter : public Printer {
     s += k.info.pod.sandbox ? "true" : "false";
     s += R"(},"args":[)";
 
-    bool lifecycle = event.type == EventType::container_create ||
-                     event.type == EventType::container_remove ||
-                     event.type == EventType::existing_container;
+    bool lifecycle =
+        event.type == EventType::container_create || event.type == EventType::container_remove ||
+        event.type == EventType::container_exit || event.type == EventType::existing_container;
     const std::vector<Arg>& args = lifecycle ? (lifecycle_ = lifecycle_args(event)) : event.args;
     for (std::size_t i = 0; i < args.size(); ++i) {
       if (i) s += ',';

@@ -9,7 +9,12 @@ std::vector<Arg> lifecycle_args(const Event& event) {
   const ContainerRecord& c = *event.container;
   args.push_back({"runtime", "const char*", std::string(to_string(c.runtime()))});
   args.push_back({"container_id", "const char*", c.id()});
-  if (event.type == EventType::container_remove) return args;
+  if (event.type == EventType::container_remove || event.type == EventType::container_exit) {
+    args.push_back({"exit_code", "int", std::int64_t{c.exit.code}});
+    args.push_back({"exit_signal", "int", std::int64_t{c.exit.signal}});
+    args.push_back({"oom_killed", "bool", c.exit.oom_killed});
+    return args;
+  }
   std::int64_t ctime = c.created_ns ? c.created_ns : c.info.created_ns;
   args.push_back({"ctime", "unsigned long", static_cast<std::uint64_t>(ctime)});
   args.push_back({"container_image", "const char*", c.info.image});

@@ -90,9 +90,9 @@ class TablePrinter : public Printer {
     }
     fmt::format_to(std::back_inserter(s), "{:<20} ", event_name(event.type));
 
-    bool lifecycle = event.type == EventType::container_create ||
-                     event.type == EventType::container_remove ||
-                     event.type == EventType::existing_container;
+    bool lifecycle =
+        event.type == EventType::container_create || event.type == EventType::container_remove ||
+        event.type == EventType::container_exit || event.type == EventType::existing_container;
     auto args = lifecycle ? lifecycle_args(event) : event.args;
     bool first = true;
     for (auto& arg : args) {

@@ -37,9 +37,18 @@ struct ContainerRecord {
   ContainerInfo info;  // what the runtime said; info.id is empty until then
   EnrichmentState enrichment = EnrichmentState::off;
   bool removed = false;
-  // What the pipeline's listeners (D-Bus, journal) were told: added, then
-  // removed, each once (Pipeline::tell_listeners).
-  enum class Told { nothing, added, removed } told = Told::nothing;
+  // How it ended, from the kernel: its init's exit status, and whether the OOM
+  // killer struck inside it. Known with enrichment off.
+  struct Exit {
+    std::int32_t code = -1;   // as the runtimes report it: the status, or 128 + signal; -1 unknown
+    std::int32_t signal = 0;  // 0: none
+    bool oom_killed = false;
+  } exit;
+  bool exited = false;              // its init is gone (the cgroup may linger)
+  std::uint32_t init_host_pid = 0;  // the process whose exec started it (host pid), 0 unknown
+  // What the pipeline's listeners (D-Bus, journal) were told: added, exited,
+  // removed, each once and in that order (Pipeline::tell_listeners).
+  enum class Told { nothing, added, exited, removed } told = Told::nothing;
   bool announced() const { return told != Told::nothing; }
 
   const std::string& id() const { return ref.id; }

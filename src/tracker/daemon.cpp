@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "agent/readiness.h"
+#include "agent/reload_plan.h"
 #include "agent/snapshot.h"
 #include "agent/time_budgets.h"
 #include "tracker_config.h"
@@ -40,7 +42,10 @@ bool Daemon::open_output(const Options& options, std::string& error) {
   UniqueFd file;
   int fd = STDOUT_FILENO;
   if (!options.output_path.empty()) {
-    file.reset(open(options.output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640));
+    // O_NONBLOCK: a FIFO nobody reads is an error (ENXIO), not a loop that hangs in open().
+    file.reset(open(options.output_path.c_str(),
+                    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0640));
+    if (file) fcntl(file.get(), F_SETFL, fcntl(file.get(), F_GETFL) & ~O_NONBLOCK);
     if (!file) {
       error = options.output_path + ": " + std::strerror(errno);
       return false;
@@ -148,8 +153,8 @@ int Daemon::run() {
                 [] { sd_notify(0, "WATCHDOG=1"); });
 
   start_dbus();
-  ready_deadline_ =
-      std::chrono::steady_clock::now() + time_budgets(options_.enrichment_timeout).ready;
+  readiness_ = std::make_unique<Readiness>(MonotonicClock::system().now() +
+                                           time_budgets(options_.enrichment_timeout).ready);
   notify_ready_when_settled();
   loop_.run();
 
@@ -231,36 +236,28 @@ void Daemon::tick() {
 }
 
 void Daemon::notify_ready_when_settled() {
-  if (ready_) return;
-  if (!enricher_->settled() && std::chrono::steady_clock::now() < ready_deadline_) return;
-  ready_ = true;
+  if (!readiness_ || readiness_->ready()) return;
+  auto message = readiness_->check(enricher_->settled(), MonotonicClock::system().now());
+  if (message.empty()) return;
   update_status();
-  sd_notify(0, "READY=1");
+  sd_notify(0, message.c_str());
   log(LogLevel::info, "agent", "ready: {} containers", pipeline_->registry().size());
 }
 
 void Daemon::update_status() {
-  std::string status = fmt::format("Watching {} containers; enrichment {}; {} events lost",
-                                   pipeline_->registry().size(),
-                                   enricher_->enabled() ? "on" : "off", probes_->events_lost());
-  if (auto bus = dbus_ ? dbus_->status() : ""; !bus.empty()) status += "; " + bus;
-  if (status == last_status_) return;
-  last_status_ = status;
-  sd_notifyf(0, "STATUS=%s", status.c_str());
+  if (!readiness_) return;
+  auto message = readiness_->status(
+      status_line({pipeline_->registry().size(), enricher_->enabled(), probes_->events_lost(),
+                   dbus_ ? dbus_->status() : std::string()}));
+  if (!message.empty()) sd_notify(0, message.c_str());
 }
 
 void Daemon::apply(const Options& options) {
+  auto plan = plan_reload(options_, options);
   std::string error;
-  // An output file is reopened on every reload, so log rotation needs no copytruncate.
-  if (options.output != options_.output || options.output_path != options_.output_path ||
-      !options.output_path.empty() ||
-      options.scope.has_container_filter() != options_.scope.has_container_filter() ||
-      options.containers != options_.containers) {
-    if (!open_output(options, error)) log(LogLevel::error, "output", "cannot open {}", error);
-  }
-  if (options.cgroup_hierarchy != options_.cgroup_hierarchy ||
-      options.buffer_kib != options_.buffer_kib ||
-      options.raw_tracepoints != options_.raw_tracepoints)
+  if (plan.reopen_output && !open_output(options, error))
+    log(LogLevel::error, "output", "cannot open {}", error);
+  if (plan.needs_restart)
     log(LogLevel::notice, "config",
         "cgroup hierarchy, buffer size and tracepoint kind take effect on restart");
   PipelineOptions pipeline_options = pipeline_->options();
@@ -269,22 +266,15 @@ void Daemon::apply(const Options& options) {
   pipeline_options.hold_timeout = time_budgets(options.enrichment_timeout).hold;
   pipeline_->set_options(pipeline_options);
   probes_->configure(options.scope.kernel_mode(), options.events.kernel_mask());
-  bool enrichment_changed = options.containers != options_.containers ||
-                            options.enrichment_timeout != options_.enrichment_timeout ||
-                            enricher_options(options).endpoints.configured !=
-                                enricher_options(options_).endpoints.configured;
   options_ = options;
-  if (enrichment_changed) enricher_->reconfigure(enricher_options(options_));
+  if (plan.reconfigure_enrichment) enricher_->reconfigure(enricher_options(options_));
   if (options_.verbose) set_log_level(LogLevel::debug);
   if (service_events_) service_events_->manager_changed();
   update_status();
 }
 
 std::string Daemon::reload() {
-  // RELOADING=1 … READY=1 only once ready: before that, READY=1 would tell
-  // systemd that start-up is over while enrichment is still being waited for.
-  const bool ready = ready_;
-  if (ready) sd_notify(0, "RELOADING=1\nSTATUS=Reloading configuration");
+  if (auto message = readiness_->reload_started(); !message.empty()) sd_notify(0, message.c_str());
   auto result =
       resolve_options(command_line_, config_paths_for(command_line_), process_environment());
   for (auto& warning : result.diagnostics.warnings)
@@ -300,9 +290,9 @@ std::string Daemon::reload() {
     apply(*result.options);
     log(LogLevel::info, "config", "configuration reloaded");
   }
-  last_status_.clear();
+  readiness_->forget_status();
   update_status();
-  if (ready) sd_notify(0, "READY=1");
+  if (auto message = readiness_->reload_done(); !message.empty()) sd_notify(0, message.c_str());
   return error;
 }
 

@@ -6,6 +6,7 @@
 #include "agent/enricher.h"
 #include "agent/journal.h"
 #include "agent/pipeline.h"
+#include "agent/readiness.h"
 #include "cgroup/hierarchy.h"
 #include "config/config.h"
 #include "config/options.h"
@@ -40,6 +41,7 @@ class Daemon : public ServiceBackend, public ContainerListener {
   // ContainerListener
   void container_added(const std::shared_ptr<ContainerRecord>& container) override;
   void container_changed(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_exited(const std::shared_ptr<ContainerRecord>& container) override;
   void container_removed(const std::shared_ptr<ContainerRecord>& container) override;
 
  private:
@@ -67,10 +69,8 @@ class Daemon : public ServiceBackend, public ContainerListener {
   std::unique_ptr<JournalListener> journal_;
   std::unique_ptr<ReconnectingService> dbus_;
   ServiceEvents* service_events_ = nullptr;
-  bool ready_ = false;
-  std::chrono::steady_clock::time_point ready_deadline_;
+  std::unique_ptr<Readiness> readiness_;
   std::uint64_t lost_seen_ = 0;
-  std::string last_status_;
   std::chrono::steady_clock::time_point last_drain_;
   int drain_timer_ = -1;
 };

@@ -74,6 +74,10 @@ void Daemon::container_changed(const std::shared_ptr<ContainerRecord>& container
   if (service_events_) service_events_->container_changed(snapshot_of(*container));
 }
 
+void Daemon::container_exited(const std::shared_ptr<ContainerRecord>& container) {
+  if (service_events_) service_events_->container_exited(snapshot_of(*container));
+}
+
 void Daemon::container_removed(const std::shared_ptr<ContainerRecord>& container) {
   if (service_events_) service_events_->container_removed(snapshot_of(*container));
 }

@@ -248,7 +248,7 @@ std::string field_text(const Options& o, const std::string& field) {
 }
 
 const std::string kAllEvents =
-    "container_create,container_remove,existing_container,sched_process_exec,"
+    "container_create,container_remove,container_exit,existing_container,sched_process_exec,"
     "sched_process_exit,sched_process_fork";
 const std::string kContainerMode = std::to_string(static_cast<int>(Scope::Mode::container));
 const std::string kNewMode = std::to_string(static_cast<int>(Scope::Mode::container_new));

@@ -229,8 +229,8 @@ const std::vector<BadCase> kBadCases = {
      "3: Scope=not-container: scope 'not-container' conflicts with 'container'"},
     {"UnknownEvent", "[Scope]\nEvents=container_create,exec\n",
      "2: Events=container_create,exec: unknown event 'exec' (known: container_create, "
-     "container_remove, existing_container, sched_process_exec, sched_process_exit, "
-     "sched_process_fork)"},
+     "container_remove, container_exit, existing_container, sched_process_exec, "
+     "sched_process_exit, sched_process_fork)"},
     {"EventsWithoutNames", "[Scope]\nEvents= , \n", "2: Events=,: no event names"},
     {"UnknownHierarchy", "[Cgroup]\nHierarchy=blkio\n",
      "2: Hierarchy=blkio: unknown hierarchy (auto, unified, memory, cpuset, pids or cpu)"},

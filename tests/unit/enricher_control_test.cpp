@@ -47,7 +47,9 @@ TEST_F(EnricherTest, RootlessSocketAnswersOnlyForItsOwnUsersContainers) {
           send_all(fd, http_response(200, podman_inspect(line.substr(at + 12, 64), "forged")));
       },
       (socket_dir / "podman.sock").string());
-  if (getuid() == 0) ASSERT_EQ(lchown(liar.path().c_str(), user, user), 0);
+  if (getuid() == 0) {
+    ASSERT_EQ(lchown(liar.path().c_str(), user, user), 0);
+  }
 
   EnricherOptions options;
   options.enabled = true;
@@ -208,9 +210,9 @@ TEST_F(EnricherTest, OffLooksForNoSockets) {
   options.endpoints.machined = false;
   enricher_->reconfigure(options);
   auto endpoints = enricher_->endpoints();
-  EXPECT_TRUE(std::any_of(endpoints.begin(), endpoints.end(),
-                          [&](const EndpointStatus& e) { return e.socket == podman.path(); }))
-      << "on, it finds the rootless socket";
+  EXPECT_TRUE(std::any_of(endpoints.begin(), endpoints.end(), [&](const EndpointStatus& e) {
+    return e.socket == podman.path();
+  })) << "on, it finds the rootless socket";
 }
 
 // Retries are due on the monotonic clock the enricher is given, and on no

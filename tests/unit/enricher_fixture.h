@@ -83,6 +83,9 @@ class Recorder : public Printer, public ContainerListener {
   void container_changed(const std::shared_ptr<ContainerRecord>& c) override {
     seen.push_back({"updated", c->info});
   }
+  void container_exited(const std::shared_ptr<ContainerRecord>& c) override {
+    seen.push_back({"exited", c->info});
+  }
   void container_removed(const std::shared_ptr<ContainerRecord>& c) override {
     seen.push_back({"gone", c->info});
   }

@@ -46,7 +46,8 @@ const std::vector<RefusedCase> kRefusedCases = {
     {"UnknownEvent",
      {"--events", "sched_process_exec,sched_process_clone"},
      "unknown event 'sched_process_clone' (known: container_create, container_remove, "
-     "existing_container, sched_process_exec, sched_process_exit, sched_process_fork)"},
+     "container_exit, existing_container, sched_process_exec, sched_process_exit, "
+     "sched_process_fork)"},
     {"UnknownEventInSecondFlag", {"-e", "container_create", "-e", "exec"}, "unknown event 'exec'"},
     {"EventNamesAreCaseSensitive", {"-e", "Container_Create"}, "unknown event 'Container_Create'"},
     {"NoEventNamesAtAll", {"--events", ",,"}, "--events needs at least one event name"},

@@ -377,11 +377,64 @@ class RecordingListener : public ContainerListener {
   void container_changed(const std::shared_ptr<ContainerRecord>& c) override {
     calls.push_back(std::string("updated ") + (c->started ? "started" : "created"));
   }
+  void container_exited(const std::shared_ptr<ContainerRecord>& c) override {
+    calls.push_back("exited " + std::to_string(c->exit.code));
+  }
   void container_removed(const std::shared_ptr<ContainerRecord>& c) override {
     calls.push_back("gone " + c->id().substr(0, 4));
   }
   std::vector<std::string> calls;
 };
+
+tracker_event exit_with(std::uint64_t cgroup_id, std::uint32_t host_pid, std::int32_t status) {
+  auto e = exit_event(cgroup_id, host_pid);
+  e.data.exit.exit_code = status;
+  return e;
+}
+
+TEST(PipelineExit, TheInitsExitEndsTheContainer) {
+  Harness h;
+  RecordingListener listener;
+  h.pipeline.add_listener(&listener);
+  h.mkdir(100, "/docker/" + kIdA);
+  h.send(exec_event(100, 500, kContainerMntNs));  // starts it: 500 is its init
+  h.send(exit_with(100, 501, 0));                 // another process
+  auto container = h.pipeline.registry().find_by_id(kIdA);
+  EXPECT_FALSE(container->exited);
+  h.send(exit_with(100, 500, 7 << 8));  // exit 7
+  EXPECT_TRUE(container->exited);
+  EXPECT_EQ(container->exit.code, 7);
+  EXPECT_EQ(container->exit.signal, 0);
+  h.send(exit_with(100, 500, 9));  // seen once only
+  h.rmdir(100, "/docker/" + kIdA);
+  EXPECT_EQ(listener.calls,
+            (std::vector<std::string>{"ready " + kIdA.substr(0, 4), "updated started", "exited 7",
+                                      "gone " + kIdA.substr(0, 4)}));
+  auto lines = h.printed();
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "container_exit " + short_id(kIdA) + " 500"), 1)
+      << "the init's own exit, once";
+  EXPECT_EQ(lines.back(), "container_remove " + short_id(kIdA));
+}
+
+TEST(PipelineExit, ASignalIs128PlusItsNumberAsTheRuntimesSay) {
+  Harness h;
+  h.mkdir(100, "/docker/" + kIdA);
+  h.send(exec_event(100, 500, kContainerMntNs));
+  h.send(exit_with(100, 500, 9));  // SIGKILL
+  auto container = h.pipeline.registry().find_by_id(kIdA);
+  EXPECT_EQ(container->exit.code, 137);
+  EXPECT_EQ(container->exit.signal, 9);
+}
+
+TEST(PipelineExit, WithoutASeenStartTheRuntimesInitPidCounts) {
+  Harness h;
+  h.mkdir(100, "/docker/" + kIdA);
+  auto container = h.pipeline.registry().find_by_id(kIdA);
+  container->info.init_pid = 600;
+  h.send(exit_with(100, 600, 3 << 8));
+  EXPECT_TRUE(container->exited);
+  EXPECT_EQ(container->exit.code, 3);
+}
 
 TEST(PipelineListeners, StartIsAnUpdateBetweenReadyAndGone) {
   Harness h;

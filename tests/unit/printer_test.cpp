@@ -353,7 +353,12 @@ const std::vector<std::string> kAnnounceArgs = {
 const std::vector<LifecycleCase> kLifecycleCases = {
     {"ContainerCreate", EventType::container_create, kAnnounceArgs},
     {"ExistingContainer", EventType::existing_container, kAnnounceArgs},
-    {"ContainerRemove", EventType::container_remove, {"runtime", "container_id"}},
+    {"ContainerRemove",
+     EventType::container_remove,
+     {"runtime", "container_id", "exit_code", "exit_signal", "oom_killed"}},
+    {"ContainerExit",
+     EventType::container_exit,
+     {"runtime", "container_id", "exit_code", "exit_signal", "oom_killed"}},
 };
 
 class LifecycleArgsTest : public testing::TestWithParam<LifecycleCase> {};
@@ -373,7 +378,14 @@ TEST_P(LifecycleArgsTest, ValuesComeFromTheRecord) {
   for (const auto& arg : root["args"]) args[arg["name"].asString()] = arg;
   EXPECT_EQ(args["runtime"]["value"].asString(), "containerd");  // the runtime's word wins
   EXPECT_EQ(args["container_id"]["value"].asString(), kId);
-  if (row.type == EventType::container_remove) return;
+  if (row.type == EventType::container_remove || row.type == EventType::container_exit) {
+    EXPECT_EQ(args["exit_code"]["type"].asString(), "int");
+    EXPECT_EQ(args["exit_code"]["value"].asInt(), -1) << "an end not seen is unknown";
+    EXPECT_EQ(args["exit_signal"]["value"].asInt(), 0);
+    EXPECT_EQ(args["oom_killed"]["type"].asString(), "bool");
+    EXPECT_FALSE(args["oom_killed"]["value"].asBool());
+    return;
+  }
   EXPECT_EQ(args["ctime"]["type"].asString(), "unsigned long");
   EXPECT_EQ(args["ctime"]["value"].asUInt64(), 1'700'000'000'123'456'789u);
   EXPECT_EQ(args["container_image"]["value"].asString(), "docker.io/library/nginx:1.25");
@@ -800,7 +812,9 @@ INSTANTIATE_TEST_SUITE_P(Strings, TableHostileTest, testing::ValuesIn(kTableHost
 // what the process named itself; C1 controls (CSI) too.
 TEST(Table, ControlCharactersAreShownEscaped) {
   auto container = enriched_container();
-  container->info.image = "evil\xc2\x9b" "2J";
+  container->info.image =
+      "evil\xc2\x9b"
+      "2J";
   auto event = event_of(EventType::sched_process_exec, container);
   set_comm(event.context, "\x1b[2Jclear");
   event.args = {{"argv", "const char**", std::vector<std::string>{"sh", "-c", "a\nb"}}};
