@@ -6,20 +6,10 @@
 
 #include "enrich/cri_info.h"
 #include "enrich/pod_labels.h"
+#include "enrich/protobuf_time.h"
 
 namespace tracker {
 namespace {
-
-constexpr std::int64_t kNsPerSecond = 1'000'000'000;
-
-// Unix epoch nanoseconds; 0 (unknown) for what is before the epoch, past what
-// int64 nanoseconds hold (2262), or not a valid Timestamp at all.
-std::int64_t timestamp_ns(const google::protobuf::Timestamp& ts) {
-  constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / kNsPerSecond - 1;
-  if (ts.seconds() <= 0 || ts.seconds() > kMaxSeconds) return 0;
-  if (ts.nanos() < 0 || ts.nanos() >= kNsPerSecond) return 0;
-  return ts.seconds() * kNsPerSecond + ts.nanos();
-}
 
 std::string first_label(const StringMap& labels, std::initializer_list<const char*> keys) {
   for (const char* key : keys) {

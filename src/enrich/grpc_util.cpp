@@ -50,9 +50,7 @@ const char* code_name(grpc::StatusCode code) {
   }
 }
 
-}  // namespace
-
-std::shared_ptr<grpc::Channel> make_unix_channel(const std::string& socket_path) {
+grpc::ChannelArguments unix_channel_arguments() {
   route_protobuf_log();
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
@@ -64,6 +62,19 @@ std::shared_ptr<grpc::Channel> make_unix_channel(const std::string& socket_path)
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 1000);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   args.SetMaxReceiveMessageSize(kMaxGrpcReplyBytes);
+  return args;
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> make_unix_channel(const std::string& socket_path) {
+  auto args = unix_channel_arguments();
+  return grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(), args);
+}
+
+std::shared_ptr<grpc::Channel> make_stream_channel(const std::string& socket_path) {
+  auto args = unix_channel_arguments();
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(), args);
 }
 

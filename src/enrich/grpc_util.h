@@ -19,6 +19,12 @@ inline constexpr int kMaxGrpcReplyBytes = 4 * 1024 * 1024;
 // reconnect backoff so a restarted runtime is noticed within seconds.
 std::shared_ptr<grpc::Channel> make_unix_channel(const std::string& socket_path);
 
+// The same for one event stream, connecting afresh: its subchannel is its own
+// (not shared with the lookups' channel to the socket), so no backoff left
+// from an earlier failure makes a fail-fast call fail while the runtime is
+// back; and a fail-fast call on it waits at most the connect timeout.
+std::shared_ptr<grpc::Channel> make_stream_channel(const std::string& socket_path);
+
 // A call's context that the deadline's cancellation aborts (TryCancel).
 class CallContext : public grpc::ClientContext {
  public:

@@ -27,6 +27,9 @@ struct RuntimeEvent {
   Kind kind = Kind::created;
   Runtime runtime = Runtime::unknown;
   std::string container_id;
+  // containerd's own API: the namespace the id belongs to ("default", "moby"
+  // for dockerd's containers, "k8s.io" for CRI's). Empty for other runtimes.
+  std::string containerd_namespace;
   std::int64_t time_ns = 0;  // as the runtime stamps it; 0 when it does not
   // created (and whatever else carries attributes): name, image, labels, pod
   // fields from io.kubernetes.* labels, as the inspect parsers fill them. Only
