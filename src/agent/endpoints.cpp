@@ -39,6 +39,17 @@ std::unique_ptr<RuntimeClient> make_runtime_client(const EndpointConfig& config)
   }
 }
 
+std::unique_ptr<RuntimeEventStream> make_runtime_stream(const EndpointConfig& config) {
+  switch (config.runtime) {
+    case Runtime::containerd:
+      return make_containerd_event_stream(config.socket);
+    case Runtime::crio:
+      return make_cri_event_stream(config.socket, Runtime::crio);
+    default:
+      return nullptr;
+  }
+}
+
 bool is_socket(const std::string& path) {
   struct stat st {};
   return lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
@@ -144,8 +155,9 @@ std::string check_socket_peer(const std::string& socket, uid_t uid) {
   return {};
 }
 
-Endpoints::Endpoints(const MonotonicClock& clock, std::shared_ptr<ResultQueue> results)
-    : clock_(clock), results_(std::move(results)) {}
+Endpoints::Endpoints(const MonotonicClock& clock, std::shared_ptr<ResultQueue> results,
+                     std::shared_ptr<StreamNewsQueue> news)
+    : clock_(clock), results_(std::move(results)), news_(std::move(news)) {}
 
 void Endpoints::clear() {
   endpoints_.clear();  // each pool cancels its calls and leaves without waiting
@@ -156,6 +168,7 @@ void Endpoints::rebuild(EndpointsOptions options) {
   clear();
   options_ = std::move(options);
   if (!options_.make_client) options_.make_client = make_runtime_client;
+  if (!options_.make_stream) options_.make_stream = make_runtime_stream;
   auto configs =
       options_.configured.empty() ? default_endpoints(options_.run_user_dir) : options_.configured;
   for (auto& config : configs) add(config);
@@ -184,6 +197,11 @@ void Endpoints::add(EndpointConfig config) {
       results_, [socket, uid] { return check_socket_peer(socket, uid); });
   log(LogLevel::debug, "enrich", "{} socket {} (for uid {})", to_string(endpoint.config.runtime),
       endpoint.config.socket, endpoint.speaks_for);
+  if (auto stream = options_.make_stream(endpoint.config)) {
+    endpoint.stream_state = "connecting";
+    endpoint.stream = std::make_unique<StreamFollower>(endpoint.id, std::move(stream), news_,
+                                                       options_.stream_backoff);
+  }
   if (!is_socket(endpoint.config.socket)) {
     endpoint.up = false;
     endpoint.next_ping = clock_.now() + kPingInterval;
@@ -304,6 +322,32 @@ void Endpoints::on_lookup(Endpoint& endpoint, const LookupResult& result) {
   }
 }
 
+void Endpoints::on_stream(Endpoint& endpoint, const StreamNews& news) {
+  auto runtime = to_string(endpoint.config.runtime);
+  if (news.what == StreamNews::What::opening) {
+    if (endpoint.stream_state == "down") ++endpoint.stream_reconnects;
+    endpoint.stream_state = "up";  // told otherwise by its end
+    endpoint.stream_opened = clock_.now();
+    return;
+  }
+  if (news.what != StreamNews::What::ended) return;
+  switch (news.end.why) {
+    case StreamEnd::Why::cancelled:
+      break;
+    case StreamEnd::Why::unsupported:
+      endpoint.stream_state = "unsupported";
+      log(LogLevel::info, "enrich", "{}: no event stream, containers are inspected: {}", runtime,
+          news.end.error);
+      break;
+    case StreamEnd::Why::broken:
+      if (endpoint.stream_state != "down")
+        log(endpoint.config.configured ? LogLevel::warning : LogLevel::debug, "enrich",
+            "{}: event stream broke, re-opening: {}", runtime, news.end.error);
+      endpoint.stream_state = "down";
+      break;
+  }
+}
+
 Endpoints::Endpoint* Endpoints::find(EndpointId id) {
   auto found = std::find_if(endpoints_.begin(), endpoints_.end(),
                             [&](const Endpoint& e) { return e.id == id; });
@@ -325,7 +369,8 @@ std::vector<EndpointStatus> Endpoints::status() const {
   for (auto& endpoint : endpoints_)
     result.push_back({endpoint.config.runtime, endpoint.config.socket, endpoint.config.configured,
                       endpoint.up && endpoint.answered, endpoint.last_error, endpoint.lookups,
-                      endpoint.found, endpoint.speaks_for});
+                      endpoint.found, endpoint.speaks_for, endpoint.stream_state,
+                      endpoint.stream_reconnects});
   return result;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "agent/lookup_pool.h"
+#include "agent/stream_follower.h"
 #include "cgroup/container_path.h"
 #include "util/clock.h"
 
@@ -49,6 +50,8 @@ struct EndpointStatus {
   std::uint64_t lookups = 0;
   std::uint64_t found = 0;
   uid_t speaks_for = 0;
+  std::string stream;  // its event stream: "", connecting, up, down, unsupported
+  std::uint64_t stream_reconnects = 0;
 };
 
 struct EndpointsOptions {
@@ -63,6 +66,10 @@ struct EndpointsOptions {
   std::string machined_bus;
   // Makes the client of an endpoint (tests give fakes).
   std::function<std::unique_ptr<RuntimeClient>(const EndpointConfig&)> make_client;
+  // Makes the event stream an endpoint is followed by, or none (tests give
+  // fakes; empty: the runtime's own, where it has one).
+  std::function<std::unique_ptr<RuntimeEventStream>(const EndpointConfig&)> make_stream;
+  StreamBackoff stream_backoff;
 };
 
 // The runtime sockets and their health: which answer, which are down and
@@ -84,9 +91,14 @@ class Endpoints {
     std::string warned;  // the last problem logged, so each is logged once
     std::uint64_t lookups = 0;
     std::uint64_t found = 0;
+    std::unique_ptr<StreamFollower> stream;
+    std::string stream_state;  // connecting, up, down, unsupported; "" without a stream
+    MonoTime stream_opened{};
+    std::uint64_t stream_reconnects = 0;
   };
 
-  Endpoints(const MonotonicClock& clock, std::shared_ptr<ResultQueue> results);
+  Endpoints(const MonotonicClock& clock, std::shared_ptr<ResultQueue> results,
+            std::shared_ptr<StreamNewsQueue> news);
 
   // Retires every endpoint (without waiting for its calls) and makes new ones.
   void rebuild(EndpointsOptions options);
@@ -97,6 +109,8 @@ class Endpoints {
   bool on_ping(const LookupDone& done);
   // What a lookup's outcome says about its endpoint.
   void on_lookup(Endpoint& endpoint, const LookupResult& result);
+  // What its event stream's follower says (opening, ended) about an endpoint.
+  void on_stream(Endpoint& endpoint, const StreamNews& news);
 
   Endpoint* find(EndpointId id);
   // The endpoints that may answer for a container of `runtime` whose cgroup
@@ -114,6 +128,7 @@ class Endpoints {
 
   const MonotonicClock& clock_;
   std::shared_ptr<ResultQueue> results_;
+  std::shared_ptr<StreamNewsQueue> news_;
   EndpointsOptions options_;
   std::vector<Endpoint> endpoints_;
   EndpointId next_id_ = 1;

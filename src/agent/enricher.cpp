@@ -23,6 +23,10 @@ uid_t owner_of(const ContainerRecord& container) {
 // which every runtime said "no such container" keep its events held this often.
 constexpr int kHeldNotFoundRounds = 3;
 
+// Containers kept from the runtimes' event streams at most (a flood of creates
+// whose cgroups never come must not grow tracker).
+constexpr std::size_t kMostHeard = 16384;
+
 }  // namespace
 
 Enricher::Enricher(EventLoop& loop, Pipeline& pipeline, EnricherOptions options,
@@ -31,13 +35,16 @@ Enricher::Enricher(EventLoop& loop, Pipeline& pipeline, EnricherOptions options,
       pipeline_(pipeline),
       clock_(clock),
       results_(std::make_shared<ResultQueue>()),
-      endpoints_(clock, results_) {
+      news_(std::make_shared<StreamNewsQueue>()),
+      endpoints_(clock, results_, news_) {
   loop_.watch(results_->fd(), [this] { on_results(); });
+  loop_.watch(news_->fd(), [this] { on_news(); });
   tick_timer_ = loop_.every(std::chrono::milliseconds(100), [this] { tick(); });
   reconfigure(std::move(options));
 }
 
 Enricher::~Enricher() {
+  loop_.unwatch(news_->fd());
   loop_.unwatch(results_->fd());
   loop_.cancel(tick_timer_);
 }
@@ -52,8 +59,10 @@ EnrichmentState Enricher::track(const std::shared_ptr<ContainerRecord>& containe
       endpoints_.for_container(container->ref.runtime, owner_of(*container)).empty())
     return EnrichmentState::off;
   auto id = container->id();
-  ask(start(container, false));
-  auto lookup = lookups_.find(id);
+  auto& started = start(container, false);
+  answer_from_stream(started);
+  ask(started);
+  auto lookup = lookups_.find(id);  // ask() may have finished it
   return lookup == lookups_.end() ? container->enrichment : state_of(lookup->second);
 }
 
@@ -215,6 +224,7 @@ void Enricher::runtime_back(EndpointId endpoint) {
 
 void Enricher::tick() {
   endpoints_.tick();
+  forget_old_news();
   auto now = clock_.now();
   std::vector<std::string> due;
   for (auto& [id, lookup] : lookups_)
@@ -231,6 +241,7 @@ void Enricher::reconfigure(EnricherOptions options) {
   options_ = std::move(options);
   if (!options_.enabled) {
     endpoints_.clear();
+    heard_.clear();
     auto lookups = std::exchange(lookups_, {});
     for (auto& [id, lookup] : lookups)
       pipeline_.enrichment_progress(
@@ -239,6 +250,7 @@ void Enricher::reconfigure(EnricherOptions options) {
     return;
   }
   endpoints_.rebuild(options_.endpoints);
+  heard_.clear();  // its endpoints are gone
   // Every container not fully known is asked anew, of the new endpoints.
   pipeline_.registry().for_each([&](const std::shared_ptr<ContainerRecord>& container) {
     if (container->enrichment == EnrichmentState::done || lookups_.count(container->id())) return;
@@ -255,6 +267,98 @@ void Enricher::reconfigure(EnricherOptions options) {
   for (auto& id : ids)
     if (auto found = lookups_.find(id); found != lookups_.end() && found->second.released)
       pipeline_.enrichment_progress(found->second.container, state_of(found->second), nullptr);
+}
+
+// A runtime's create event, heard before the cgroup appeared, answers at once
+// (partially: an inspect completes it), so the container's first events need
+// not wait for an inspect.
+bool Enricher::answer_from_stream(Lookup& lookup) {
+  auto heard = heard_.find(lookup.container->id());
+  if (heard == heard_.end() || !heard->second.created) return false;
+  auto* endpoint = endpoints_.find(heard->second.endpoint);
+  if (!endpoint || !may_speak_for(*endpoint, *lookup.container)) return false;
+  log(LogLevel::debug, "enrich", "{} {}: {} (from its event stream)",
+      to_string(endpoint->config.runtime), lookup.container->id(), heard->second.info.name);
+  lookup.partial = true;
+  lookup.released = true;
+  lookup.completing_from = endpoint->id;
+  publish(lookup, EnrichmentState::partial, &heard->second.info);
+  return true;
+}
+
+bool Enricher::may_speak_for(const Endpoints::Endpoint& endpoint,
+                             const ContainerRecord& container) const {
+  auto asked = endpoints_.for_container(container.ref.runtime, owner_of(container));
+  return std::find(asked.begin(), asked.end(), endpoint.id) != asked.end();
+}
+
+void Enricher::on_news() {
+  for (auto& news : news_->take()) {
+    auto* endpoint = endpoints_.find(news.endpoint);
+    if (!endpoint) continue;  // from before a reconfigure
+    endpoints_.on_stream(*endpoint, news);
+    if (news.what == StreamNews::What::opening)
+      relist(*endpoint);
+    else if (news.what == StreamNews::What::event)
+      on_stream_event(*endpoint, news.event);
+  }
+}
+
+// While a stream was down (or before it opened), events were missed: every
+// container of its runtime that is not fully known is asked about again.
+void Enricher::relist(const Endpoints::Endpoint& endpoint) {
+  pipeline_.registry().for_each([&](const std::shared_ptr<ContainerRecord>& container) {
+    if (container->enrichment == EnrichmentState::done || !may_speak_for(endpoint, *container))
+      return;
+    auto lookup = lookups_.find(container->id());
+    if (lookup == lookups_.end())
+      start(container, true);
+    else if (lookup->second.stage != Stage::asking)
+      back_off(lookup->second, 0);
+  });
+}
+
+void Enricher::on_stream_event(Endpoints::Endpoint& endpoint, RuntimeEvent& event) {
+  const auto& id = event.container_id;
+  if (id.empty()) return;
+  auto now = clock_.now();
+  if (!heard_.count(id) && heard_.size() >= kMostHeard) return;  // a flood: inspect will do
+  auto& heard = heard_[id];
+  if (heard.endpoint != 0 && heard.endpoint != endpoint.id && !heard.created) heard = {};
+  heard.endpoint = endpoint.id;
+  heard.expires = now + std::chrono::seconds(60);  // a create whose cgroup never came
+  auto container = pipeline_.registry().find_by_id(id);
+  bool trusted = container && may_speak_for(endpoint, *container);
+  switch (event.kind) {
+    case RuntimeEvent::Kind::created: {
+      if (event.info.id.empty()) event.info.id = id;
+      heard.info = event.info;
+      heard.created = true;
+      auto lookup = lookups_.find(id);
+      if (trusted && lookup != lookups_.end() && !lookup->second.released &&
+          !lookup->second.partial)
+        answer_from_stream(lookup->second);
+      break;
+    }
+    case RuntimeEvent::Kind::exited:
+      if (trusted && event.exit_code) pipeline_.runtime_exited(container, *event.exit_code);
+      break;
+    case RuntimeEvent::Kind::oom:
+      if (trusted) pipeline_.runtime_oom(container);
+      break;
+    case RuntimeEvent::Kind::destroyed:
+      if (trusted && event.exit_code) pipeline_.runtime_exited(container, *event.exit_code);
+      heard.expires = now + std::chrono::seconds(5);  // late events still carry its name
+      break;
+    case RuntimeEvent::Kind::started:
+    case RuntimeEvent::Kind::health:
+      break;
+  }
+}
+
+void Enricher::forget_old_news() {
+  auto now = clock_.now();
+  std::erase_if(heard_, [&](const auto& entry) { return entry.second.expires <= now; });
 }
 
 bool Enricher::settled() const {

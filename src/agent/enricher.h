@@ -69,7 +69,22 @@ class Enricher : public EnrichmentSource {
     bool last_round = false;  // the container is gone: this round is its last
   };
 
+  // What a runtime's event stream said about a container before (or while)
+  // tracker knew its cgroup; kept a while after the runtime forgot it.
+  struct Heard {
+    EndpointId endpoint = 0;
+    ContainerInfo info;  // from its create event
+    bool created = false;
+    MonoTime expires{};
+  };
+
   Lookup& start(const std::shared_ptr<ContainerRecord>& container, bool released);
+  bool answer_from_stream(Lookup& lookup);
+  void on_news();
+  void on_stream_event(Endpoints::Endpoint& endpoint, RuntimeEvent& event);
+  void relist(const Endpoints::Endpoint& endpoint);
+  bool may_speak_for(const Endpoints::Endpoint& endpoint, const ContainerRecord& container) const;
+  void forget_old_news();
   void ask(Lookup& lookup);
   void on_results();
   void on_answer(LookupDone& done);
@@ -87,8 +102,10 @@ class Enricher : public EnrichmentSource {
   const MonotonicClock& clock_;
   EnricherOptions options_;
   std::shared_ptr<ResultQueue> results_;
+  std::shared_ptr<StreamNewsQueue> news_;
   Endpoints endpoints_;
   std::unordered_map<std::string, Lookup> lookups_;
+  std::unordered_map<std::string, Heard> heard_;
   std::uint64_t next_round_ = 1;
   int tick_timer_ = -1;
 };

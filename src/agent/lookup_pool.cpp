@@ -1,50 +1,14 @@
 #include "agent/lookup_pool.h"
 
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <condition_variable>
 #include <deque>
 #include <thread>
 
 #include "enrich/sanitize.h"
+#include "util/detached_workers.h"
 #include "util/text.h"
 
 namespace tracker {
-namespace {
-
-// Workers alive, of every pool: what wait_for_retired_lookups() waits for.
-struct WorkerCount {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::size_t alive = 0;
-};
-
-WorkerCount& workers() {
-  static auto* count = new WorkerCount;  // never destroyed: workers may outlive main
-  return *count;
-}
-
-}  // namespace
-
-ResultQueue::ResultQueue() : event_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
-
-void ResultQueue::push(LookupDone done) {
-  {
-    std::lock_guard lock(mutex_);
-    done_.push_back(std::move(done));
-  }
-  std::uint64_t one = 1;
-  [[maybe_unused]] auto n = write(event_fd_.get(), &one, sizeof(one));
-}
-
-std::vector<LookupDone> ResultQueue::take() {
-  std::uint64_t count;
-  [[maybe_unused]] auto n = read(event_fd_.get(), &count, sizeof(count));
-  std::lock_guard lock(mutex_);
-  return std::exchange(done_, {});
-}
-
 struct LookupPool::Shared {
   struct Job {
     std::string container_id;
@@ -110,6 +74,7 @@ struct LookupPool::Shared {
   }
 
   static void work(std::shared_ptr<Shared> self) {
+    DetachedWorker counted;
     while (true) {
       Job job;
       {
@@ -123,10 +88,6 @@ struct LookupPool::Shared {
       self->results->push(std::move(done));  // a retired pool's are ignored by their round
     }
     self.reset();  // the client goes with the last worker
-    auto& count = workers();
-    std::lock_guard lock(count.mutex);
-    --count.alive;
-    count.changed.notify_all();
   }
 };
 
@@ -139,13 +100,7 @@ LookupPool::LookupPool(EndpointId endpoint, std::unique_ptr<RuntimeClient> clien
   shared_->client = std::move(client);
   shared_->queue_limit = queue_limit;
   shared_->results = std::move(results);
-  for (std::size_t i = 0; i < threads; ++i) {
-    {
-      std::lock_guard lock(workers().mutex);
-      ++workers().alive;
-    }
-    std::thread(Shared::work, shared_).detach();
-  }
+  for (std::size_t i = 0; i < threads; ++i) std::thread(Shared::work, shared_).detach();
 }
 
 LookupPool::~LookupPool() {
@@ -165,12 +120,6 @@ bool LookupPool::inspect(const std::string& container_id, std::uint64_t round,
 
 bool LookupPool::ping(std::chrono::milliseconds deadline) {
   return shared_->submit({"", 0, deadline, LookupMode::full});
-}
-
-bool wait_for_retired_lookups(std::chrono::milliseconds timeout) {
-  auto& count = workers();
-  std::unique_lock lock(count.mutex);
-  return count.changed.wait_for(lock, timeout, [&] { return count.alive == 0; });
 }
 
 }  // namespace tracker

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "enrich/runtime_client.h"
-#include "util/unique_fd.h"
+#include "util/loop_queue.h"
 
 namespace tracker {
 
@@ -28,25 +28,13 @@ struct LookupDone {
 // (RuntimeClient::inspect_quick), full is the complete inspect.
 enum class LookupMode { quick, full };
 
-// Finished lookups, handed from the workers to the loop thread (eventfd).
-// Shared with the workers, which may outlive its reader.
-class ResultQueue {
- public:
-  ResultQueue();
-  int fd() const { return event_fd_.get(); }
-  void push(LookupDone done);
-  std::vector<LookupDone> take();
-
- private:
-  UniqueFd event_fd_;
-  std::mutex mutex_;
-  std::vector<LookupDone> done_;
-};
+// Finished lookups, handed from the workers to the loop thread.
+using ResultQueue = LoopQueue<LookupDone>;
 
 // The workers of one runtime socket: blocking calls happen here, never on the
 // loop, and a socket that hangs only ever occupies its own workers. Destroying
 // the pool never waits: it cancels the calls in flight and leaves the workers
-// to end by themselves (wait_for_retired_lookups() waits for them at exit).
+// to end by themselves (wait_for_detached_workers() waits for them at exit).
 class LookupPool {
  public:
   // Says why the socket is not to be trusted ("" when it is); asked before each ping.
@@ -68,9 +56,5 @@ class LookupPool {
   struct Shared;
   std::shared_ptr<Shared> shared_;
 };
-
-// Waits up to `timeout` for the workers of destroyed pools to end; true when
-// none is left. For the end of the process, never for the loop.
-bool wait_for_retired_lookups(std::chrono::milliseconds timeout);
 
 }  // namespace tracker

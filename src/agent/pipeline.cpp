@@ -190,19 +190,37 @@ bool Pipeline::is_init_exit(const ContainerRecord& container, const tracker_even
 void Pipeline::init_exited(const std::shared_ptr<ContainerRecord>& container,
                            const tracker_event& raw) {
   std::int32_t status = raw.data.exit.exit_code;
-  container->exited = true;
   container->exit.signal = status & 0x7f;
   // As the runtimes report it: 128 + the signal that ended it, else its status.
   container->exit.code =
       container->exit.signal ? 128 + container->exit.signal : (status >> 8) & 0xff;
+  end(container, raw.ctx, clock_.to_epoch_ns(raw.ctx.timestamp_ns));
+}
+
+void Pipeline::runtime_exited(const std::shared_ptr<ContainerRecord>& container, int exit_code) {
+  if (container->exited || container->removed) return;
+  container->exit.code = exit_code;
+  container->exit.signal = exit_code > 128 && exit_code < 128 + 65 ? exit_code - 128 : 0;
+  end(container, tracker_task_context{}, wall_clock_ns());
+}
+
+void Pipeline::runtime_oom(const std::shared_ptr<ContainerRecord>& container) {
+  if (container->exit.oom_killed) return;
+  container->exit.oom_killed = true;
+  updated(container);
+}
+
+void Pipeline::end(const std::shared_ptr<ContainerRecord>& container,
+                   const tracker_task_context& context, std::int64_t timestamp_ns) {
+  container->exited = true;
   tell_listeners(container);
   if (!options_.events.contains(EventType::container_exit) ||
       !options_.scope.matches_lifecycle(*container))
     return;
   Event event;
   event.type = EventType::container_exit;
-  event.timestamp_ns = clock_.to_epoch_ns(raw.ctx.timestamp_ns);
-  event.context = raw.ctx;
+  event.timestamp_ns = timestamp_ns;
+  event.context = context;
   event.container = container;
   emit(std::move(event));
 }

@@ -89,6 +89,12 @@ class Pipeline : public KernelEventSink {
   // listeners hear of the container, or of the change.
   void enrichment_progress(const std::shared_ptr<ContainerRecord>& container, EnrichmentState state,
                            const ContainerInfo* info);
+  // A runtime's event stream says the container's init ended (`exit_code` as
+  // the runtimes report it): for ends the kernel did not show (an init whose
+  // start was not seen, events it did not deliver).
+  void runtime_exited(const std::shared_ptr<ContainerRecord>& container, int exit_code);
+  // A runtime says the OOM killer struck inside the container.
+  void runtime_oom(const std::shared_ptr<ContainerRecord>& container);
   // Lets out whatever waited longer than the hold timeout.
   void release_expired();
 
@@ -105,6 +111,8 @@ class Pipeline : public KernelEventSink {
   void mark_started(const std::shared_ptr<ContainerRecord>& container);
   static bool is_init_exit(const ContainerRecord& container, const tracker_event& raw);
   void init_exited(const std::shared_ptr<ContainerRecord>& container, const tracker_event& raw);
+  void end(const std::shared_ptr<ContainerRecord>& container, const tracker_task_context& context,
+           std::int64_t timestamp_ns);
   void set_container_state(const ContainerRecord& container);
   tracker_container_state kernel_state(const ContainerRecord& container) const;
   void announce(const std::shared_ptr<ContainerRecord>& container, EventType type,

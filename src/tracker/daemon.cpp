@@ -16,6 +16,7 @@
 #include "agent/snapshot.h"
 #include "agent/time_budgets.h"
 #include "tracker_config.h"
+#include "util/detached_workers.h"
 #include "util/log.h"
 
 namespace tracker {
@@ -166,7 +167,7 @@ int Daemon::run() {
   out_->flush();
   pipeline_->set_enrichment(nullptr);
   enricher_.reset();  // cancels the lookups in flight
-  if (!wait_for_retired_lookups(std::chrono::seconds(2)))
+  if (!wait_for_detached_workers(std::chrono::seconds(2)))
     log(LogLevel::debug, "enrich", "lookups still running at exit");
   // A reader of stdout that went away is a normal end; a file we cannot write is not.
   return out_->broken() && !options_.output_path.empty() ? kFailureExit : 0;

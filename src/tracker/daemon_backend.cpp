@@ -49,7 +49,7 @@ std::vector<RuntimeSnapshot> Daemon::runtimes() const {
         machined && endpoint.socket.empty() ? "/run/dbus/system_bus_socket" : endpoint.socket;
     result.push_back({machined ? "machined" : std::string(to_string(endpoint.runtime)), socket,
                       endpoint.configured, endpoint.up, endpoint.last_error, endpoint.lookups,
-                      endpoint.found, endpoint.speaks_for, ""});
+                      endpoint.found, endpoint.speaks_for, endpoint.stream});
   }
   return result;
 }

@@ -16,6 +16,7 @@
 
 #include "enricher_fixture.h"
 #include "fake_http_server.h"
+#include "util/detached_workers.h"
 
 namespace tracker {
 namespace {
@@ -147,7 +148,7 @@ TEST_F(EnricherTest, TurningOffDoesNotWaitForCallsInFlight) {
   std::printf("reconfigure (off) with a call held: %.3f ms\n",
               std::chrono::duration<double, std::milli>(took).count());
   EXPECT_EQ(record()->enrichment, EnrichmentState::off);
-  EXPECT_TRUE(wait_for_retired_lookups(5s)) << "the retired workers end once cancelled";
+  EXPECT_TRUE(wait_for_detached_workers(5s)) << "the retired workers end once cancelled";
 }
 
 // An answer that was in flight while the endpoints were rebuilt belongs to an
