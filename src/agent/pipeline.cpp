@@ -4,7 +4,9 @@
 #include <unordered_set>
 
 #include "cgroup/walker.h"
+#include "kernel/cgroup_path.h"
 #include "util/log.h"
+#include "util/text.h"
 
 namespace tracker {
 namespace {
@@ -69,6 +71,9 @@ std::optional<EventType> process_event_type(std::uint32_t type) {
 Pipeline::Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer)
     : options_(std::move(options)), hierarchy_(std::move(hierarchy)), printer_(&printer) {
   registry_.set_containerd_tasks(ContainerdTasks());
+  resolve_path_ = [this](std::uint64_t cgroup_id) {
+    return cgroup_path_of_id(hierarchy_.mount_point, hierarchy_.mount_root, cgroup_id);
+  };
 }
 
 void Pipeline::set_state_map(CgroupStateMap* map, std::uint32_t host_mnt_ns) {
@@ -84,6 +89,9 @@ void Pipeline::on_kernel_event(const tracker_event& event) {
       break;
     case TRACKER_EVENT_CGROUP_RMDIR:
       on_cgroup_rmdir(event);
+      break;
+    case TRACKER_EVENT_CGROUP_RENAME:
+      on_cgroup_rename(event);
       break;
     default:
       on_process_event(event);
@@ -109,18 +117,43 @@ void Pipeline::mark_started(const std::shared_ptr<ContainerRecord>& container) {
   updated(container);
 }
 
-void Pipeline::on_cgroup_mkdir(const tracker_event& event) {
+// A path that filled the kernel's buffer may be cut, and a prefix can look like
+// another cgroup's (".../docker/<id>" of ".../docker/<id>-not-a-container"):
+// it is never classified, the path is read from cgroupfs by the cgroup's id.
+std::optional<std::string> Pipeline::event_path(const tracker_event& event) {
   const auto& data = event.data.cgroup;
   std::string path = bounded_string(data.path, sizeof(data.path));
+  if (!(event.flags & TRACKER_FLAG_PATH_TRUNCATED)) return path;
+  if (auto full = resolve_path_(data.cgroup_id)) {
+    ++stats_.cgroup_paths_resolved;
+    return full;
+  }
+  ++stats_.cgroup_paths_unresolved;
+  log(LogLevel::warning, "cgroup",
+      "cgroup {}: the kernel cut its path ({} bytes: {}...) and it cannot be read from cgroupfs "
+      "by its id; it is not classified",
+      data.cgroup_id, path.size(), escape_for_display(bounded_utf8(path, 120)));
+  return std::nullopt;
+}
+
+void Pipeline::on_cgroup_mkdir(const tracker_event& event) {
+  const auto& data = event.data.cgroup;
+  auto event_path_or_none = event_path(event);
+  if (!event_path_or_none) {
+    if (state_map_) state_map_->forget(data.cgroup_id);
+    return;
+  }
+  const std::string& path = *event_path_or_none;
   std::int64_t timestamp = clock_.to_epoch_ns(event.ctx.timestamp_ns);
   auto added = registry_.add_cgroup(data.cgroup_id, path, ContainerOrigin::created, timestamp);
   if (added.already_known) return;
   if (!added.container) {
     if (state_map_) state_map_->forget(data.cgroup_id);
     if (added.orphan) {
-      log(LogLevel::debug, "cgroup", "{}: inside a container tracker has not seen; reconciling",
-          path);
-      reconcile();
+      log(LogLevel::debug, "cgroup",
+          "{}: inside a container tracker has not seen; reconcile requested",
+          escape_for_display(path));
+      reconcile_requested_ = true;
     }
     return;
   }
@@ -146,6 +179,21 @@ void Pipeline::on_cgroup_rmdir(const tracker_event& event) {
   auto removed = registry_.remove_cgroup(data.cgroup_id);
   if (removed.container)
     remove(removed.container, event.ctx, clock_.to_epoch_ns(event.ctx.timestamp_ns));
+}
+
+// A renamed cgroup (cgroup v1 only) keeps its id under a new name: what the old
+// name made of it is undone as by rmdir, the new name classified as by mkdir,
+// so a rename moves no cgroup into or out of a container unseen.
+void Pipeline::on_cgroup_rename(const tracker_event& event) {
+  const auto& data = event.data.cgroup;
+  auto old = registry_.find_by_cgroup(data.cgroup_id);
+  bool had_sub_cgroups =
+      old && registry_.is_root_cgroup(data.cgroup_id) && !old->sub_cgroups.empty();
+  auto removed = registry_.remove_cgroup(data.cgroup_id);
+  if (removed.container)
+    remove(removed.container, event.ctx, clock_.to_epoch_ns(event.ctx.timestamp_ns));
+  on_cgroup_mkdir(event);
+  if (had_sub_cgroups) reconcile_requested_ = true;  // they went with the old name
 }
 
 void Pipeline::on_process_event(const tracker_event& raw) {
@@ -281,7 +329,7 @@ bool Pipeline::scan_existing(std::string& error) {
       error);
 }
 
-void Pipeline::reconcile() {
+bool Pipeline::reconcile() {
   ++stats_.reconciles;
   std::int64_t now = BootClock::now_epoch_ns();
   tracker_task_context nobody{};
@@ -309,7 +357,7 @@ void Pipeline::reconcile() {
       error);
   if (!walked) {
     log(LogLevel::warning, "cgroup", "cannot reconcile: {}", error);
-    return;
+    return false;
   }
 
   std::vector<std::uint64_t> gone;
@@ -323,7 +371,7 @@ void Pipeline::reconcile() {
     if (removed.container) remove(removed.container, nobody, now);
   }
 
-  if (!state_map_) return;
+  if (!state_map_) return true;
   for (auto cgroup_id : state_map_->ids()) {
     auto value = state_map_->get(cgroup_id);
     bool pending = value && (value->state == TRACKER_CGROUP_PENDING ||
@@ -331,6 +379,7 @@ void Pipeline::reconcile() {
     bool stale = present.count(cgroup_id) ? !container_cgroups.count(cgroup_id) : !pending;
     if (stale) state_map_->forget(cgroup_id);
   }
+  return true;
 }
 
 }  // namespace tracker

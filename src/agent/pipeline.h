@@ -4,8 +4,10 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "agent/clock.h"
@@ -50,6 +52,9 @@ struct PipelineStats {
   std::uint64_t printed = 0;
   std::uint64_t reconciles = 0;
   std::uint64_t held_released_early = 0;  // let out before enrichment completed
+  // Cgroup paths the kernel cut: read from cgroupfs by id, or (gone) not classified.
+  std::uint64_t cgroup_paths_resolved = 0;
+  std::uint64_t cgroup_paths_unresolved = 0;
 };
 
 // decode → registry → scope → (wait for enrichment) → printer, on the loop thread.
@@ -69,8 +74,15 @@ class Pipeline : public KernelEventSink {
   void on_kernel_event(const tracker_event& event) override;
   // Registers what the hierarchy holds now, reporting each container as existing.
   bool scan_existing(std::string& error);
-  // After lost events: make the registry equal what cgroupfs shows.
-  void reconcile();
+  // After lost events: make the registry equal what cgroupfs shows; false
+  // when the hierarchy could not be walked.
+  bool reconcile();
+  // Whether events asked for a reconcile since the last call (a sub-cgroup of
+  // an unknown container, a renamed container): the caller runs it, rate-limited.
+  bool take_reconcile_request() { return std::exchange(reconcile_requested_, false); }
+  // How a cgroup's path is found when the kernel cut it (default: by its id in cgroupfs).
+  using PathResolver = std::function<std::optional<std::string>(std::uint64_t cgroup_id)>;
+  void set_path_resolver(PathResolver resolver) { resolve_path_ = std::move(resolver); }
 
   // Enrichment of `container` finished (successfully or not): its held events go out.
   void release(const std::shared_ptr<ContainerRecord>& container);
@@ -84,6 +96,8 @@ class Pipeline : public KernelEventSink {
  private:
   void on_cgroup_mkdir(const tracker_event& event);
   void on_cgroup_rmdir(const tracker_event& event);
+  void on_cgroup_rename(const tracker_event& event);
+  std::optional<std::string> event_path(const tracker_event& event);
   void on_process_event(const tracker_event& event);
   void mark_started(const std::shared_ptr<ContainerRecord>& container);
   void set_container_state(const ContainerRecord& container);
@@ -112,6 +126,9 @@ class Pipeline : public KernelEventSink {
     std::int64_t deadline_ns = 0;
   };
   std::unordered_map<std::string, Held> held_;
+
+  bool reconcile_requested_ = false;
+  PathResolver resolve_path_;
 };
 
 }  // namespace tracker

@@ -5,6 +5,7 @@
 
 #include "agent/enricher.h"
 #include "agent/journal.h"
+#include "agent/kernel_recovery.h"
 #include "agent/pipeline.h"
 #include "cgroup/hierarchy.h"
 #include "config/config.h"
@@ -69,7 +70,7 @@ class Daemon : public ServiceBackend, public ContainerListener {
   ServiceEvents* service_events_ = nullptr;
   bool ready_ = false;
   std::chrono::steady_clock::time_point ready_deadline_;
-  std::uint64_t lost_seen_ = 0;
+  std::unique_ptr<KernelRecovery> recovery_;
   std::string last_status_;
   std::chrono::steady_clock::time_point last_drain_;
   int drain_timer_ = -1;
