@@ -71,9 +71,6 @@ std::optional<EventType> process_event_type(std::uint32_t type) {
 Pipeline::Pipeline(PipelineOptions options, TrackedHierarchy hierarchy, Printer& printer)
     : options_(std::move(options)), hierarchy_(std::move(hierarchy)), printer_(&printer) {
   registry_.set_containerd_tasks(ContainerdTasks());
-  resolve_path_ = [this](std::uint64_t cgroup_id) {
-    return cgroup_path_of_id(hierarchy_.mount_point, hierarchy_.mount_root, cgroup_id);
-  };
 }
 
 void Pipeline::set_state_map(CgroupStateMap* map, std::uint32_t host_mnt_ns) {
@@ -124,7 +121,10 @@ std::optional<std::string> Pipeline::event_path(const tracker_event& event) {
   const auto& data = event.data.cgroup;
   std::string path = bounded_string(data.path, sizeof(data.path));
   if (!(event.flags & TRACKER_FLAG_PATH_TRUNCATED)) return path;
-  if (auto full = resolve_path_(data.cgroup_id)) {
+  auto full = resolve_path_ ? resolve_path_(data.cgroup_id)
+                            : cgroup_path_of_id(hierarchy_.mount_point, hierarchy_.mount_root,
+                                                data.cgroup_id);
+  if (full) {
     ++stats_.cgroup_paths_resolved;
     return full;
   }
