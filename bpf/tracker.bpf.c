@@ -25,13 +25,30 @@ const volatile __u32 tracked_v1_controller = 0;
 
 /* Changed at run time by user space (mmapped .bss). */
 struct tracker_config tracker_config = {};
-__u64 events_lost = 0;
+
+/* Records that found no room in the ring, by kind: a lost cgroup event makes
+ * user space reconcile with cgroupfs, a lost process event does not. */
+__u64 cgroup_events_lost = 0;
+__u64 process_events_lost = 0;
+
+/* Updates of `containers` that failed (the map was full), and those of them
+ * whose cgroup event was lost too. Each is counted after its event went out. */
+__u64 state_map_failures = 0;
+__u64 state_map_failures_unreported = 0;
+/* Written by user space: the failures it has dealt with, and how many cgroups
+ * it could not record itself. Until both say all is recorded, a cgroup
+ * without an entry may be a container's: its events go to user space, which
+ * filters them with its registry, instead of being dropped here. */
+__u64 state_map_settled = 0;
+__u32 state_map_unrecorded = 0;
 
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 4 * 1024 * 1024);
 } events SEC(".maps");
 
+/* Size set at load time (ProbeOptions::state_map_entries). No LRU: an evicted
+ * container would silently lose its events under a container scope. */
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 131072);
@@ -39,6 +56,15 @@ struct {
   __type(key, __u64);
   __type(value, struct tracker_container_value);
 } containers SEC(".maps");
+
+/* Where a cgroup event is put together: its path is read first, then only the
+ * bytes it takes go to the ring. */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct tracker_event);
+} cgroup_scratch SEC(".maps");
 
 static __always_inline int v1_subsys_id(void)
 {
@@ -110,16 +136,22 @@ static __always_inline void fill_context(struct tracker_task_context *c, struct 
   bpf_get_current_comm(c->comm, sizeof(c->comm));
 }
 
-static __always_inline struct tracker_event *reserve_event(__u32 type)
+/* A process event's record, sized by its type. */
+static __always_inline struct tracker_event *reserve_event(__u32 type, __u64 size)
 {
-  struct tracker_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+  struct tracker_event *e = bpf_ringbuf_reserve(&events, size, 0);
   if (!e) {
-    __sync_fetch_and_add(&events_lost, 1);
+    __sync_fetch_and_add(&process_events_lost, 1);
     return NULL;
   }
   e->type = type;
   e->flags = 0;
   return e;
+}
+
+static __always_inline bool state_map_degraded(void)
+{
+  return state_map_failures != state_map_settled || state_map_unrecorded != 0;
 }
 
 static __always_inline bool is_pending(__u32 state)
@@ -148,6 +180,8 @@ static __always_inline bool scope_passes(__u32 state)
   __u32 mode = tracker_config.scope_mode;
   if (mode == TRACKER_SCOPE_ALL || is_pending(state))
     return true;
+  if (state == 0 && state_map_degraded())
+    return true; /* perhaps a container the map could not hold */
   switch (mode) {
   case TRACKER_SCOPE_CONTAINER:
     return state != 0;
@@ -166,21 +200,41 @@ static __always_inline bool event_wanted(__u32 type)
   return tracker_config.event_mask & TRACKER_MASK(type);
 }
 
-static __always_inline int submit_cgroup_event(__u32 type, __u64 cgroup_id, const char *path)
+/* Sends a cgroup event; false when the ring had no room for it. */
+static __always_inline bool submit_cgroup_event(__u32 type, __u32 flags, __u64 cgroup_id,
+                                                const char *path)
 {
-  struct tracker_event *e = reserve_event(type);
+  __u32 zero = 0;
+  struct tracker_event *e = bpf_map_lookup_elem(&cgroup_scratch, &zero);
   if (!e)
-    return 0;
+    return false;
   struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  e->type = type;
   fill_context(&e->ctx, task, current_cgroup_id(task));
   e->data.cgroup.cgroup_id = cgroup_id;
   e->data.cgroup.hierarchy_id = tracked_hierarchy_id;
-  bpf_probe_read_kernel_str(e->data.cgroup.path, sizeof(e->data.cgroup.path), path);
-  bpf_ringbuf_submit(e, 0);
-  return 0;
+  long bytes = bpf_probe_read_kernel_str(e->data.cgroup.path, TRACKER_CGROUP_PATH_MAX, path);
+  if (bytes <= 0) {
+    e->data.cgroup.path[0] = 0;
+    bytes = 1;
+    flags |= TRACKER_FLAG_PATH_TRUNCATED; /* unreadable: user space looks it up by id */
+  }
+  if (bytes >= TRACKER_KERNEL_CGROUP_PATH_LEN)
+    flags |= TRACKER_FLAG_PATH_TRUNCATED; /* it filled the kernel's buffer, or ours */
+  if (bytes > TRACKER_CGROUP_PATH_MAX)
+    bytes = TRACKER_CGROUP_PATH_MAX;
+  e->flags = flags;
+  e->data.cgroup.path_len = bytes - 1;
+  if (bpf_ringbuf_output(&events, e, TRACKER_CGROUP_RECORD_SIZE(bytes), 0) != 0) {
+    __sync_fetch_and_add(&cgroup_events_lost, 1);
+    return false;
+  }
+  return true;
 }
 
-static __always_inline int on_cgroup_mkdir(struct cgroup *cgrp, const char *path)
+/* mkdir, and rename (v1): the cgroup is pending until user space has
+ * classified its (new) path, or it joins the known container it lies in. */
+static __always_inline int on_cgroup_named(__u32 type, struct cgroup *cgrp, const char *path)
 {
   if (BPF_CORE_READ(cgrp, root, hierarchy_id) != tracked_hierarchy_id)
     return 0;
@@ -194,8 +248,17 @@ static __always_inline int on_cgroup_mkdir(struct cgroup *cgrp, const char *path
   struct tracker_container_value *parent = bpf_map_lookup_elem(&containers, &parent_id);
   if (parent && !is_pending(parent->state))
     value = *parent; /* a sub-cgroup of a known container */
-  bpf_map_update_elem(&containers, &cgroup_id, &value, BPF_ANY);
-  return submit_cgroup_event(TRACKER_EVENT_CGROUP_MKDIR, cgroup_id, path);
+  bool recorded = bpf_map_update_elem(&containers, &cgroup_id, &value, BPF_ANY) == 0;
+  bool sent =
+      submit_cgroup_event(type, recorded ? 0 : TRACKER_FLAG_STATE_UNRECORDED, cgroup_id, path);
+  if (!recorded) {
+    /* Counted once the event is out, so that user space, having read every
+     * flagged event up to this count, knows it has seen them all. */
+    if (!sent)
+      __sync_fetch_and_add(&state_map_failures_unreported, 1);
+    __sync_fetch_and_add(&state_map_failures, 1);
+  }
+  return 0;
 }
 
 static __always_inline int on_cgroup_rmdir(struct cgroup *cgrp, const char *path)
@@ -205,7 +268,8 @@ static __always_inline int on_cgroup_rmdir(struct cgroup *cgrp, const char *path
 
   __u64 cgroup_id = BPF_CORE_READ(cgrp, kn, id);
   bpf_map_delete_elem(&containers, &cgroup_id);
-  return submit_cgroup_event(TRACKER_EVENT_CGROUP_RMDIR, cgroup_id, path);
+  submit_cgroup_event(TRACKER_EVENT_CGROUP_RMDIR, 0, cgroup_id, path);
+  return 0;
 }
 
 static __always_inline int on_process_fork(struct task_struct *parent, struct task_struct *child)
@@ -218,7 +282,7 @@ static __always_inline int on_process_fork(struct task_struct *parent, struct ta
   if (!scope_passes(container_state(cgroup_id, &self)))
     return 0;
 
-  struct tracker_event *e = reserve_event(TRACKER_EVENT_PROCESS_FORK);
+  struct tracker_event *e = reserve_event(TRACKER_EVENT_PROCESS_FORK, TRACKER_FORK_RECORD_SIZE);
   if (!e)
     return 0;
   fill_context(&e->ctx, task, cgroup_id);
@@ -258,11 +322,14 @@ static __always_inline int on_process_exec(struct task_struct *task, struct linu
     }
   }
 
-  /* A start is always reported: user space keeps its registry from it. */
-  if (!flags && (!event_wanted(TRACKER_EVENT_PROCESS_EXEC) || !scope_passes(state)))
+  /* A start is always reported: user space keeps its registry from it. So is
+   * what may be one in a container the map could not hold. */
+  bool maybe_start = !self && mnt_ns != tracker_config.host_mnt_ns && state_map_degraded();
+  if (!flags && !maybe_start &&
+      (!event_wanted(TRACKER_EVENT_PROCESS_EXEC) || !scope_passes(state)))
     return 0;
 
-  struct tracker_event *e = reserve_event(TRACKER_EVENT_PROCESS_EXEC);
+  struct tracker_event *e = reserve_event(TRACKER_EVENT_PROCESS_EXEC, TRACKER_EXEC_RECORD_SIZE);
   if (!e)
     return 0;
   e->flags = flags;
@@ -293,7 +360,7 @@ static __always_inline int on_process_exit(struct task_struct *task)
   if (!scope_passes(container_state(cgroup_id, &self)))
     return 0;
 
-  struct tracker_event *e = reserve_event(TRACKER_EVENT_PROCESS_EXIT);
+  struct tracker_event *e = reserve_event(TRACKER_EVENT_PROCESS_EXIT, TRACKER_EXIT_RECORD_SIZE);
   if (!e)
     return 0;
   fill_context(&e->ctx, task, cgroup_id);
@@ -307,7 +374,12 @@ static __always_inline int on_process_exit(struct task_struct *task)
   SEC(#kind "/cgroup_mkdir")                                                              \
   int BPF_PROG(kind##_cgroup_mkdir, struct cgroup *cgrp, const char *path)                \
   {                                                                                       \
-    return on_cgroup_mkdir(cgrp, path);                                                   \
+    return on_cgroup_named(TRACKER_EVENT_CGROUP_MKDIR, cgrp, path);                       \
+  }                                                                                       \
+  SEC(#kind "/cgroup_rename")                                                             \
+  int BPF_PROG(kind##_cgroup_rename, struct cgroup *cgrp, const char *path)               \
+  {                                                                                       \
+    return on_cgroup_named(TRACKER_EVENT_CGROUP_RENAME, cgrp, path);                      \
   }                                                                                       \
   SEC(#kind "/cgroup_rmdir")                                                              \
   int BPF_PROG(kind##_cgroup_rmdir, struct cgroup *cgrp, const char *path)                \

@@ -4,10 +4,23 @@
 
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
+#define TRACKER_EVENT_HEADER_SIZE __builtin_offsetof(struct tracker_event, data)
+#define TRACKER_FORK_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_fork_data))
+#define TRACKER_EXEC_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_exec_data))
+#define TRACKER_EXIT_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_exit_data))
+/* A cgroup record whose path takes `path_bytes` bytes with its NUL. */
+#define TRACKER_CGROUP_RECORD_SIZE(path_bytes) \
+  (TRACKER_EVENT_HEADER_SIZE + __builtin_offsetof(struct tracker_cgroup_data, path) + (path_bytes))
+
 #endif
 
 #define TRACKER_COMM_LEN 16
-#define TRACKER_CGROUP_PATH_LEN 512
+/* The longest cgroup path a record carries (PATH_MAX). */
+#define TRACKER_CGROUP_PATH_MAX 4096
+/* The kernel hands its cgroup tracepoints a path of at most this many bytes
+ * with the NUL (TRACE_CGROUP_PATH_LEN, kernel/cgroup/cgroup-internal.h) and
+ * cuts longer ones: a path that fills it may be cut. */
+#define TRACKER_KERNEL_CGROUP_PATH_LEN 1024
 #define TRACKER_FILENAME_LEN 256
 #define TRACKER_ARGV_LEN 256
 
@@ -17,6 +30,7 @@ enum tracker_event_type {
   TRACKER_EVENT_PROCESS_FORK = 3,
   TRACKER_EVENT_PROCESS_EXEC = 4,
   TRACKER_EVENT_PROCESS_EXIT = 5,
+  TRACKER_EVENT_CGROUP_RENAME = 6, /* cgroup v1 only: v2 refuses rename(2) */
 };
 
 /* Bits of tracker_config.event_mask */
@@ -41,6 +55,8 @@ enum tracker_scope_mode {
 
 /* Event flags */
 #define TRACKER_FLAG_CONTAINER_STARTED 1u /* this exec started its container */
+#define TRACKER_FLAG_PATH_TRUNCATED 2u    /* cgroup events: the path may be cut */
+#define TRACKER_FLAG_STATE_UNRECORDED 4u  /* cgroup events: the containers map refused the cgroup */
 
 struct tracker_container_value {
   __u32 state;
@@ -74,8 +90,8 @@ struct tracker_task_context {
 struct tracker_cgroup_data {
   __u64 cgroup_id;
   __u32 hierarchy_id;
-  __u32 pad;
-  char path[TRACKER_CGROUP_PATH_LEN];
+  __u32 path_len; /* bytes of path before its NUL */
+  char path[TRACKER_CGROUP_PATH_MAX]; /* a record holds path_len + 1 bytes of it */
 };
 
 struct tracker_fork_data {
@@ -97,6 +113,9 @@ struct tracker_exit_data {
   __u32 group_exit;
 };
 
+/* A record in the ring buffer is the prefix of struct tracker_event that its
+ * type uses: the header, then that type's data (a cgroup event's up to the
+ * NUL of its path). Fork and exit records are ~100 bytes, not sizeof. */
 struct tracker_event {
   __u32 type;
   __u32 flags;
@@ -108,5 +127,13 @@ struct tracker_event {
     struct tracker_exit_data exit;
   } data;
 };
+
+#define TRACKER_EVENT_HEADER_SIZE __builtin_offsetof(struct tracker_event, data)
+#define TRACKER_FORK_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_fork_data))
+#define TRACKER_EXEC_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_exec_data))
+#define TRACKER_EXIT_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_exit_data))
+/* A cgroup record whose path takes `path_bytes` bytes with its NUL. */
+#define TRACKER_CGROUP_RECORD_SIZE(path_bytes) \
+  (TRACKER_EVENT_HEADER_SIZE + __builtin_offsetof(struct tracker_cgroup_data, path) + (path_bytes))
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "cgroup/walker.h"
 #include "enrich/sanitize.h"
+#include "kernel/cgroup_path.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -92,6 +93,9 @@ void Pipeline::on_kernel_event(const tracker_event& event) {
     case TRACKER_EVENT_CGROUP_RMDIR:
       on_cgroup_rmdir(event);
       break;
+    case TRACKER_EVENT_CGROUP_RENAME:
+      on_cgroup_rename(event);
+      break;
     default:
       on_process_event(event);
   }
@@ -116,9 +120,36 @@ void Pipeline::mark_started(const std::shared_ptr<ContainerRecord>& container) {
   updated(container);
 }
 
-void Pipeline::on_cgroup_mkdir(const tracker_event& event) {
+// A path that filled the kernel's buffer may be cut, and a prefix can look like
+// another cgroup's (".../docker/<id>" of ".../docker/<id>-not-a-container"):
+// it is never classified, the path is read from cgroupfs by the cgroup's id.
+std::optional<std::string> Pipeline::event_path(const tracker_event& event) {
   const auto& data = event.data.cgroup;
   std::string path = bounded_string(data.path, sizeof(data.path));
+  if (!(event.flags & TRACKER_FLAG_PATH_TRUNCATED)) return path;
+  auto full = resolve_path_ ? resolve_path_(data.cgroup_id)
+                            : cgroup_path_of_id(hierarchy_.mount_point, hierarchy_.mount_root,
+                                                data.cgroup_id);
+  if (full) {
+    ++stats_.cgroup_paths_resolved;
+    return full;
+  }
+  ++stats_.cgroup_paths_unresolved;
+  log(LogLevel::warning, "cgroup",
+      "cgroup {}: the kernel cut its path ({} bytes: {}...) and it cannot be read from cgroupfs "
+      "by its id; it is not classified",
+      data.cgroup_id, path.size(), escape_for_display(bounded_utf8(path, 120)));
+  return std::nullopt;
+}
+
+void Pipeline::on_cgroup_mkdir(const tracker_event& event) {
+  const auto& data = event.data.cgroup;
+  auto event_path_or_none = event_path(event);
+  if (!event_path_or_none) {
+    if (state_map_) state_map_->forget(data.cgroup_id);
+    return;
+  }
+  const std::string& path = *event_path_or_none;
   std::int64_t timestamp = clock_.to_epoch_ns(event.ctx.timestamp_ns);
   auto added = registry_.add_cgroup(data.cgroup_id, path, ContainerOrigin::created, timestamp);
   if (added.already_known) return;
@@ -126,9 +157,10 @@ void Pipeline::on_cgroup_mkdir(const tracker_event& event) {
   if (!added.container) {
     if (state_map_) state_map_->forget(data.cgroup_id);
     if (added.orphan) {
-      log(LogLevel::debug, "cgroup", "{}: inside a container tracker has not seen; reconciling",
+      log(LogLevel::debug, "cgroup",
+          "{}: inside a container tracker has not seen; reconcile requested",
           escape_for_display(path));
-      reconcile();
+      reconcile_requested_ = true;
     }
     return;
   }
@@ -154,6 +186,21 @@ void Pipeline::on_cgroup_rmdir(const tracker_event& event) {
   auto removed = registry_.remove_cgroup(data.cgroup_id);
   if (removed.container)
     remove(removed.container, event.ctx, clock_.to_epoch_ns(event.ctx.timestamp_ns));
+}
+
+// A renamed cgroup (cgroup v1 only) keeps its id under a new name: what the old
+// name made of it is undone as by rmdir, the new name classified as by mkdir,
+// so a rename moves no cgroup into or out of a container unseen.
+void Pipeline::on_cgroup_rename(const tracker_event& event) {
+  const auto& data = event.data.cgroup;
+  auto old = registry_.find_by_cgroup(data.cgroup_id);
+  bool had_sub_cgroups =
+      old && registry_.is_root_cgroup(data.cgroup_id) && !old->sub_cgroups.empty();
+  auto removed = registry_.remove_cgroup(data.cgroup_id);
+  if (removed.container)
+    remove(removed.container, event.ctx, clock_.to_epoch_ns(event.ctx.timestamp_ns));
+  on_cgroup_mkdir(event);
+  if (had_sub_cgroups) reconcile_requested_ = true;  // they went with the old name
 }
 
 void Pipeline::on_process_event(const tracker_event& raw) {
@@ -400,7 +447,7 @@ bool Pipeline::scan_existing(std::string& error) {
       error);
 }
 
-void Pipeline::reconcile() {
+bool Pipeline::reconcile() {
   ++stats_.reconciles;
   std::int64_t now = wall_clock_ns();
   tracker_task_context nobody{};
@@ -429,7 +476,7 @@ void Pipeline::reconcile() {
       error);
   if (!walked) {
     log(LogLevel::warning, "cgroup", "cannot reconcile: {}", error);
-    return;
+    return false;
   }
   registry_.prune_lookalikes(
       [&](std::uint64_t cgroup_id) { return present.count(cgroup_id) != 0; });
@@ -445,7 +492,7 @@ void Pipeline::reconcile() {
     if (removed.container) remove(removed.container, nobody, now);
   }
 
-  if (!state_map_) return;
+  if (!state_map_) return true;
   for (auto cgroup_id : state_map_->ids()) {
     auto value = state_map_->get(cgroup_id);
     bool pending = value && (value->state == TRACKER_CGROUP_PENDING ||
@@ -453,6 +500,7 @@ void Pipeline::reconcile() {
     bool stale = present.count(cgroup_id) ? !container_cgroups.count(cgroup_id) : !pending;
     if (stale) state_map_->forget(cgroup_id);
   }
+  return true;
 }
 
 }  // namespace tracker

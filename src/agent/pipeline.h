@@ -5,8 +5,10 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "agent/clock.h"
@@ -61,6 +63,9 @@ struct PipelineStats {
   std::uint64_t reconciles = 0;
   std::uint64_t held = 0;                 // events that waited for enrichment
   std::uint64_t held_released_early = 0;  // let out before enrichment completed
+  // Cgroup paths the kernel cut: read from cgroupfs by id, or (gone) not classified.
+  std::uint64_t cgroup_paths_resolved = 0;
+  std::uint64_t cgroup_paths_unresolved = 0;
 };
 
 // decode → registry → scope → (wait for enrichment) → printer, on the loop thread.
@@ -81,8 +86,15 @@ class Pipeline : public KernelEventSink {
   void on_kernel_event(const tracker_event& event) override;
   // Registers what the hierarchy holds now, reporting each container as existing.
   bool scan_existing(std::string& error);
-  // After lost events: make the registry equal what cgroupfs shows.
-  void reconcile();
+  // After lost events: make the registry equal what cgroupfs shows; false
+  // when the hierarchy could not be walked.
+  bool reconcile();
+  // Whether events asked for a reconcile since the last call (a sub-cgroup of
+  // an unknown container, a renamed container): the caller runs it, rate-limited.
+  bool take_reconcile_request() { return std::exchange(reconcile_requested_, false); }
+  // How a cgroup's path is found when the kernel cut it (default: by its id in cgroupfs).
+  using PathResolver = std::function<std::optional<std::string>(std::uint64_t cgroup_id)>;
+  void set_path_resolver(PathResolver resolver) { resolve_path_ = std::move(resolver); }
 
   // What enrichment learnt of `container` (`info`, when an answer came) and
   // the state it is in now. Unless pending, its held events go out, and the
@@ -107,6 +119,8 @@ class Pipeline : public KernelEventSink {
  private:
   void on_cgroup_mkdir(const tracker_event& event);
   void on_cgroup_rmdir(const tracker_event& event);
+  void on_cgroup_rename(const tracker_event& event);
+  std::optional<std::string> event_path(const tracker_event& event);
   void on_process_event(const tracker_event& event);
   void mark_started(const std::shared_ptr<ContainerRecord>& container);
   static bool is_init_exit(const ContainerRecord& container, const tracker_event& raw);
@@ -146,6 +160,8 @@ class Pipeline : public KernelEventSink {
   };
   std::unordered_map<std::string, Held> held_;
   std::size_t held_total_ = 0;
+  bool reconcile_requested_ = false;
+  PathResolver resolve_path_;
 };
 
 }  // namespace tracker

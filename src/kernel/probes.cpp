@@ -6,12 +6,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdarg>
 #include <cstring>
 #include <mutex>
 
 #include "bpf/tracker.skel.h"
+#include "kernel/event_record.h"
+#include "kernel/key_scan.h"
 #include "util/log.h"
 
 namespace tracker {
@@ -33,10 +37,9 @@ int libbpf_log(enum libbpf_print_level level, const char* format, va_list args) 
   return 0;
 }
 
-int on_ring_event(void* context, void* data, size_t size) {
-  if (size < sizeof(tracker_event)) return 0;
-  static_cast<KernelEventSink*>(context)->on_kernel_event(*static_cast<tracker_event*>(data));
-  return 0;
+template <typename T>
+T load_relaxed(const T& value) {
+  return __atomic_load_n(&value, __ATOMIC_RELAXED);
 }
 
 std::uint32_t mount_namespace_of(const char* path) {
@@ -45,14 +48,14 @@ std::uint32_t mount_namespace_of(const char* path) {
 }
 
 void enable_kind(tracker_bpf* skel, bool btf) {
-  bpf_program* btf_programs[] = {skel->progs.tp_btf_cgroup_mkdir, skel->progs.tp_btf_cgroup_rmdir,
-                                 skel->progs.tp_btf_sched_process_fork,
-                                 skel->progs.tp_btf_sched_process_exec,
-                                 skel->progs.tp_btf_sched_process_exit};
-  bpf_program* raw_programs[] = {skel->progs.raw_tp_cgroup_mkdir, skel->progs.raw_tp_cgroup_rmdir,
-                                 skel->progs.raw_tp_sched_process_fork,
-                                 skel->progs.raw_tp_sched_process_exec,
-                                 skel->progs.raw_tp_sched_process_exit};
+  bpf_program* btf_programs[] = {
+      skel->progs.tp_btf_cgroup_mkdir,       skel->progs.tp_btf_cgroup_rmdir,
+      skel->progs.tp_btf_cgroup_rename,      skel->progs.tp_btf_sched_process_fork,
+      skel->progs.tp_btf_sched_process_exec, skel->progs.tp_btf_sched_process_exit};
+  bpf_program* raw_programs[] = {
+      skel->progs.raw_tp_cgroup_mkdir,       skel->progs.raw_tp_cgroup_rmdir,
+      skel->progs.raw_tp_cgroup_rename,      skel->progs.raw_tp_sched_process_fork,
+      skel->progs.raw_tp_sched_process_exec, skel->progs.raw_tp_sched_process_exit};
   for (auto* program : btf_programs) bpf_program__set_autoload(program, btf);
   for (auto* program : raw_programs) bpf_program__set_autoload(program, !btf);
 }
@@ -88,6 +91,8 @@ std::unique_ptr<Probes> Probes::load(const ProbeOptions& options, KernelEventSin
                                      std::string& error) {
   libbpf_set_print(libbpf_log);
   std::unique_ptr<Probes> probes(new Probes());
+  probes->sink_ = &sink;
+  probes->state_map_entries_ = options.state_map_entries;
   // The host's mount namespace is init's; where init cannot be inspected, ours.
   probes->host_mnt_ns_ = mount_namespace_of("/proc/1/ns/mnt");
   if (probes->host_mnt_ns_ == 0) probes->host_mnt_ns_ = mount_namespace_of("/proc/self/ns/mnt");
@@ -103,6 +108,7 @@ std::unique_ptr<Probes> Probes::load(const ProbeOptions& options, KernelEventSin
     skel->rodata->tracked_hierarchy_id = options.hierarchy.hierarchy_id;
     skel->rodata->tracked_v1_controller = static_cast<std::uint32_t>(options.hierarchy.controller);
     bpf_map__set_max_entries(skel->maps.events, options.ring_buffer_bytes);
+    bpf_map__set_max_entries(skel->maps.containers, options.state_map_entries);
     enable_kind(skel, btf);
     err = tracker_bpf__load(skel);
     if (err == 0) err = tracker_bpf__attach(skel);
@@ -121,8 +127,8 @@ std::unique_ptr<Probes> Probes::load(const ProbeOptions& options, KernelEventSin
   }
 
   probes->skel_->bss->tracker_config.host_mnt_ns = probes->host_mnt_ns_;
-  probes->ring_ =
-      ring_buffer__new(bpf_map__fd(probes->skel_->maps.events), on_ring_event, &sink, nullptr);
+  probes->ring_ = ring_buffer__new(bpf_map__fd(probes->skel_->maps.events), Probes::on_record,
+                                   probes.get(), nullptr);
   if (!probes->ring_) {
     error = describe_failure("cannot open the ring buffer", errno);
     return nullptr;
@@ -143,14 +149,77 @@ int Probes::consume() {
   return ring_buffer__consume(ring_);
 }
 
+int Probes::on_record(void* context, void* data, std::size_t size) {
+  auto* probes = static_cast<Probes*>(context);
+  if (!record_is_whole(data, size)) {
+    ++probes->malformed_records_;
+    return 0;
+  }
+  const auto& event = *static_cast<const tracker_event*>(data);
+  probes->sink_->on_kernel_event(event);
+  // Read, and so dealt with: the sink has classified the cgroup and recorded it if it must.
+  if (event.flags & TRACKER_FLAG_STATE_UNRECORDED &&
+      (event.type == TRACKER_EVENT_CGROUP_MKDIR || event.type == TRACKER_EVENT_CGROUP_RENAME))
+    probes->ledger_.flagged_event_read();
+  return 0;
+}
+
 void Probes::configure(tracker_scope_mode scope, std::uint32_t event_mask) {
   auto& config = skel_->bss->tracker_config;
   config.scope_mode = scope;
   config.event_mask = event_mask;
 }
 
-std::uint64_t Probes::events_lost() const {
-  return __atomic_load_n(&skel_->bss->events_lost, __ATOMIC_RELAXED);
+std::uint64_t Probes::cgroup_events_lost() const {
+  return load_relaxed(skel_->bss->cgroup_events_lost);
+}
+
+std::uint64_t Probes::process_events_lost() const {
+  return load_relaxed(skel_->bss->process_events_lost);
+}
+
+std::uint64_t Probes::state_map_failures() const {
+  return load_relaxed(skel_->bss->state_map_failures) + ledger_.failures();
+}
+
+bool Probes::state_map_degraded() const {
+  return !ledger_.unrecorded().empty() || load_relaxed(skel_->bss->state_map_failures) !=
+                                              load_relaxed(skel_->bss->state_map_settled);
+}
+
+std::uint64_t Probes::walk_mark() const {
+  return __atomic_load_n(&skel_->bss->state_map_failures_unreported, __ATOMIC_ACQUIRE);
+}
+
+void Probes::walked(std::uint64_t mark) {
+  ledger_.walked(mark);
+}
+
+void Probes::maintain_state_map(bool retry) {
+  if (retry && !ledger_.unrecorded().empty()) {
+    std::erase_if(ledger_.unrecorded(),
+                  [&](const auto& entry) { return update(entry.first, entry.second); });
+    publish_unrecorded();
+  }
+  // The kernel counts a failure as unreported before it counts it at all: read
+  // in this order, what `failures` includes, `unreported` includes too.
+  auto* bss = skel_->bss;
+  std::uint64_t failures = __atomic_load_n(&bss->state_map_failures, __ATOMIC_ACQUIRE);
+  std::uint64_t unreported = __atomic_load_n(&bss->state_map_failures_unreported, __ATOMIC_ACQUIRE);
+  if (auto settled = ledger_.all_dealt_with(failures, unreported);
+      settled && load_relaxed(bss->state_map_settled) != *settled)
+    __atomic_store_n(&bss->state_map_settled, *settled, __ATOMIC_RELEASE);
+}
+
+void Probes::publish_unrecorded() {
+  auto count =
+      static_cast<std::uint32_t>(std::min<std::size_t>(ledger_.unrecorded().size(), UINT32_MAX));
+  __atomic_store_n(&skel_->bss->state_map_unrecorded, count, __ATOMIC_RELEASE);
+}
+
+bool Probes::update(std::uint64_t cgroup_id, const tracker_container_value& value) {
+  return bpf_map__update_elem(skel_->maps.containers, &cgroup_id, sizeof(cgroup_id), &value,
+                              sizeof(value), BPF_ANY) == 0;
 }
 
 bool Probes::set(std::uint64_t cgroup_id, tracker_container_state state,
@@ -158,12 +227,19 @@ bool Probes::set(std::uint64_t cgroup_id, tracker_container_state state,
   tracker_container_value value{};
   value.state = state;
   value.root_cgroup_id = root_cgroup_id;
-  return bpf_map__update_elem(skel_->maps.containers, &cgroup_id, sizeof(cgroup_id), &value,
-                              sizeof(value), BPF_ANY) == 0;
+  if (update(cgroup_id, value)) {
+    if (ledger_.settled(cgroup_id)) publish_unrecorded();
+    return true;
+  }
+  // Until it is recorded, the kernel passes the events of cgroups it has no entry for.
+  ledger_.failed(cgroup_id, value);
+  publish_unrecorded();
+  return false;
 }
 
 void Probes::forget(std::uint64_t cgroup_id) {
   bpf_map__delete_elem(skel_->maps.containers, &cgroup_id, sizeof(cgroup_id), 0);
+  if (ledger_.settled(cgroup_id)) publish_unrecorded();
 }
 
 std::optional<tracker_container_value> Probes::get(std::uint64_t cgroup_id) const {
@@ -175,15 +251,11 @@ std::optional<tracker_container_value> Probes::get(std::uint64_t cgroup_id) cons
 }
 
 std::vector<std::uint64_t> Probes::ids() const {
-  std::vector<std::uint64_t> ids;
-  std::uint64_t key = 0, next = 0;
-  const void* previous = nullptr;
-  while (bpf_map__get_next_key(skel_->maps.containers, previous, &next, sizeof(next)) == 0) {
-    ids.push_back(next);
-    key = next;
-    previous = &key;
-  }
-  return ids;
+  return scan_keys(
+      [this](const std::uint64_t* key, std::uint64_t& next) {
+        return bpf_map__get_next_key(skel_->maps.containers, key, &next, sizeof(next)) == 0;
+      },
+      state_map_entries_);
 }
 
 }  // namespace tracker

@@ -114,6 +114,7 @@ bool Daemon::start() {
   }
   probes_->configure(options_.scope.kernel_mode(), options_.events.kernel_mask());
   pipeline_->set_state_map(probes_.get(), probes_->host_mount_namespace());
+  recovery_ = std::make_unique<KernelRecovery>(*probes_, *pipeline_);
   log(LogLevel::info, "kernel", "attached {} tracepoints", probes_->attach_kind());
 
   if (!pipeline_->scan_existing(error)) {
@@ -222,15 +223,8 @@ void Daemon::drain() {
 void Daemon::tick() {
   notify_ready_when_settled();
   pipeline_->release_expired();
-  std::uint64_t lost = probes_->events_lost();
-  if (lost != lost_seen_) {
-    log(LogLevel::warning, "kernel", "{} events lost in the ring buffer; reconciling with cgroupfs",
-        lost - lost_seen_);
-    lost_seen_ = lost;
-    probes_->consume();
-    pipeline_->reconcile();
-    if (service_events_) service_events_->manager_changed();
-  }
+  if (recovery_->tick(std::chrono::steady_clock::now()) && service_events_)
+    service_events_->manager_changed();
   out_->flush();
   if (out_->broken()) loop_.stop();
   update_status();

@@ -5,6 +5,7 @@
 
 #include "agent/enricher.h"
 #include "agent/journal.h"
+#include "agent/kernel_recovery.h"
 #include "agent/pipeline.h"
 #include "agent/readiness.h"
 #include "cgroup/hierarchy.h"
@@ -34,6 +35,7 @@ class Daemon : public ServiceBackend, public ContainerListener {
   std::vector<RuntimeSnapshot> runtimes() const override;
   bool enrichment_enabled() const override;
   std::uint64_t events_lost() const override;
+  ServiceCounters counters() const override;
   std::string version() const override;
   std::string reload() override;
   void set_enrichment(bool enabled) override;
@@ -70,7 +72,7 @@ class Daemon : public ServiceBackend, public ContainerListener {
   std::unique_ptr<ReconnectingService> dbus_;
   ServiceEvents* service_events_ = nullptr;
   std::unique_ptr<Readiness> readiness_;
-  std::uint64_t lost_seen_ = 0;
+  std::unique_ptr<KernelRecovery> recovery_;
   std::chrono::steady_clock::time_point last_drain_;
   int drain_timer_ = -1;
 };

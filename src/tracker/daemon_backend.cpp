@@ -62,6 +62,21 @@ std::uint64_t Daemon::events_lost() const {
   return probes_ ? probes_->events_lost() : 0;
 }
 
+ServiceCounters Daemon::counters() const {
+  ServiceCounters c;
+  c.lookalike_cgroups = pipeline_->lookalike_cgroups();
+  if (probes_) {
+    c.state_map_failures = probes_->state_map_failures();
+    c.cgroup_events_lost = probes_->cgroup_events_lost();
+    c.process_events_lost = probes_->process_events_lost();
+  }
+  const auto& stats = pipeline_->stats();
+  c.events_held = stats.held;
+  c.events_released_early = stats.held_released_early;
+  c.reconciles = stats.reconciles;
+  return c;
+}
+
 std::string Daemon::version() const {
   return TRACKER_VERSION;
 }

@@ -248,6 +248,21 @@ class Report:
                 f"{rb['events_lost']}. Mix: {mix['fork']} fork, {mix['exec']} exec, "
                 f"{mix['exit']} exit, {mix['cgroup_mkdir']} cgroup_mkdir, {mix['cgroup_rmdir']} "
                 f"cgroup_rmdir; the registry held {rb['registry_containers']} containers at start.")
+            if "ring_bytes_per_event" in rb:
+                text.append(
+                    f"Records are sized by type: {rb['ring_bytes_per_event']:.0f} bytes of ring "
+                    f"per event in this mix, so a 4 MiB ring holds {rb['events_per_4mib_ring']} "
+                    "events (616 bytes each, ~6 800, when every record carried a 512-byte path).")
+            rl = rb.get("reconcile_under_loss")
+            if rl:
+                text.append(
+                    f"Reconcile under loss: the daemon's loop over a {rl['ring_kib']} KiB ring during "
+                    f"{rl['storm_s']:.1f} s of four host fork/exec storms at once, a cgroup made "
+                    f"and removed every 50 ms: {rl['process_events_lost']} process and "
+                    f"{rl['cgroup_events_lost']} cgroup events lost, {rl['reconciles']} reconciles "
+                    f"in {rl['ticks']} ticks ({rl['ticks_with_any_loss']} ticks saw a loss, each of "
+                    f"which reconciled before losses were told apart), loop CPU "
+                    f"{rl['loop_cpu_s'] * 1000:.0f} ms.")
             text.append("")
             rows = []
             for name in ("bare libbpf consumer", "pipeline, null printer",

@@ -11,19 +11,31 @@
 // CLOCK_THREAD_CPUTIME_ID. Rings are sized so that nothing is lost; a loss is
 // reported.
 //
-//   ringbuf_bench --spawn=PATH [--rounds=3] [--spawns=15000] [--ring-mib=128] [--out=FILE]
+// Then reconcile under loss: one more copy with a tiny ring, read by a thread
+// that runs the daemon's loop (drain every 10 ms, KernelRecovery every 100 ms)
+// during four host fork/exec storms at once while a cgroup comes and goes. It
+// counts the reconciles, the ticks that saw a loss of any kind (what was
+// reconciled before losses were told apart), and the loop's CPU time.
+//
+//   ringbuf_bench --spawn=PATH [--rounds=3] [--spawns=15000] [--ring-mib=128]
+//                 [--tiny-ring-kib=4] [--out=FILE]
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <stdexcept>
+#include <thread>
 
+#include "agent/kernel_recovery.h"
 #include "agent/pipeline.h"
 #include "bench_util.h"
 #include "cgroup/hierarchy.h"
 #include "events/output_stream.h"
 #include "events/printer.h"
+#include "kernel/event_record.h"
 #include "kernel/probes.h"
 
 namespace tracker::bench {
@@ -34,9 +46,16 @@ class CountingSink : public KernelEventSink {
   void on_kernel_event(const tracker_event& event) override {
     ++count;
     ++by_type[event.type & 7];
+    // What the record took in the ring: an 8-byte header, then its data to 8 bytes.
+    bool cgroup = event.type == TRACKER_EVENT_CGROUP_MKDIR ||
+                  event.type == TRACKER_EVENT_CGROUP_RMDIR ||
+                  event.type == TRACKER_EVENT_CGROUP_RENAME;
+    ring_bytes +=
+        8 + ((record_size(event.type, cgroup ? event.data.cgroup.path_len : 0) + 7) & ~7u);
   }
   std::uint64_t count = 0;
   std::uint64_t by_type[8] = {};
+  std::uint64_t ring_bytes = 0;
 };
 
 class NullPrinter : public Printer {
@@ -83,6 +102,82 @@ pid_t start_host_storm(const std::string& spawn, long spawns) {
     _exit(127);
   }
   return pid;
+}
+
+// The daemon's loop over a tiny ring during a storm: see the top of this file.
+Json::Value reconcile_under_loss(const std::string& spawn, long spawns, std::uint32_t ring_kib,
+                                 const TrackedHierarchy& hierarchy) {
+  NullPrinter printer;
+  Pipeline pipeline(PipelineOptions{}, hierarchy, printer);
+  ProbeOptions options;
+  options.hierarchy = hierarchy;
+  options.ring_buffer_bytes = ring_kib * 1024;
+  std::string error;
+  auto probes = Probes::load(options, pipeline, error);
+  if (!probes) throw std::runtime_error(error);
+  probes->configure(TRACKER_SCOPE_ALL, EventSet::all().kernel_mask());
+  pipeline.set_state_map(probes.get(), probes->host_mount_namespace());
+  if (!pipeline.scan_existing(error)) throw std::runtime_error(error);
+  KernelRecovery recovery(*probes, pipeline);
+
+  std::atomic<bool> storming{true};
+  std::uint64_t ticks = 0, lossy_ticks = 0;
+  std::int64_t loop_cpu_ns = 0;
+  std::thread loop([&] {
+    std::int64_t cpu = thread_cpu_ns();
+    auto next_tick = std::chrono::steady_clock::now();
+    std::uint64_t lost_seen = probes->events_lost();
+    while (storming) {
+      probes->consume();
+      auto now = std::chrono::steady_clock::now();
+      if (now >= next_tick) {
+        ++ticks;
+        if (probes->events_lost() != lost_seen) ++lossy_ticks;
+        lost_seen = probes->events_lost();
+        recovery.tick(now);
+        next_tick += 100ms;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    loop_cpu_ns = thread_cpu_ns() - cpu;
+  });
+
+  std::string parent = hierarchy.mount_point + "/tracker-bench-storm-" + random_hex(8);
+  mkdir(parent.c_str(), 0755);
+  std::int64_t start = monotonic_ns();
+  std::vector<pid_t> storms;
+  for (int i = 0; i < 4; ++i) storms.push_back(start_host_storm(spawn, spawns / 4));
+  for (pid_t storm : storms) {
+    int status = 0;
+    while (waitpid(storm, &status, WNOHANG) == 0) {  // a cgroup comes and goes meanwhile
+      std::string cgroup = parent + "/" + random_hex();
+      mkdir(cgroup.c_str(), 0755);
+      std::this_thread::sleep_for(50ms);
+      rmdir(cgroup.c_str());
+    }
+  }
+  std::int64_t storm_ns = monotonic_ns() - start;
+  std::this_thread::sleep_for(1500ms);  // the trailing reconcile
+  storming = false;
+  loop.join();
+  rmdir(parent.c_str());
+
+  Json::Value r;
+  r["ring_kib"] = ring_kib;
+  r["storm_s"] = storm_ns / 1e9;
+  r["process_events_lost"] = static_cast<Json::UInt64>(probes->process_events_lost());
+  r["cgroup_events_lost"] = static_cast<Json::UInt64>(probes->cgroup_events_lost());
+  r["ticks"] = static_cast<Json::UInt64>(ticks);
+  r["ticks_with_any_loss"] = static_cast<Json::UInt64>(lossy_ticks);
+  r["reconciles"] = static_cast<Json::UInt64>(pipeline.stats().reconciles);
+  r["loop_cpu_s"] = loop_cpu_ns / 1e9;
+  say("tiny ring (" + std::to_string(ring_kib) +
+      " KiB): " + std::to_string(probes->process_events_lost()) + " process and " +
+      std::to_string(probes->cgroup_events_lost()) + " cgroup events lost; " +
+      std::to_string(pipeline.stats().reconciles) + " reconciles in " + std::to_string(ticks) +
+      " ticks, " + std::to_string(lossy_ticks) + " of which saw a loss; loop CPU " +
+      std::to_string(loop_cpu_ns / 1'000'000) + " ms");
+  return r;
 }
 
 int run(const Args& args) {
@@ -189,6 +284,14 @@ int run(const Args& args) {
   mix["cgroup_mkdir"] = static_cast<Json::UInt64>(bare.by_type[TRACKER_EVENT_CGROUP_MKDIR]);
   mix["cgroup_rmdir"] = static_cast<Json::UInt64>(bare.by_type[TRACKER_EVENT_CGROUP_RMDIR]);
   result["mix"] = mix;
+  if (bare.count) {
+    double per_event = static_cast<double>(bare.ring_bytes) / static_cast<double>(bare.count);
+    result["ring_bytes_per_event"] = per_event;
+    result["events_per_4mib_ring"] = static_cast<Json::UInt64>(4.0 * 1024 * 1024 / per_event);
+    say("ring buffer: " + std::to_string(static_cast<long>(per_event)) + " bytes per event, " +
+        std::to_string(static_cast<long>(4.0 * 1024 * 1024 / per_event)) +
+        " events in a 4 MiB ring");
+  }
   Json::Value totals;
   for (auto& c : consumers) {
     Json::Value t;
@@ -203,6 +306,9 @@ int run(const Args& args) {
   }
   result["consumers"] = totals;
   result["printed_json"] = static_cast<Json::UInt64>(json_pipeline.stats().printed);
+  consumers.clear();  // their programs off, before the next copy is attached
+  result["reconcile_under_loss"] = reconcile_under_loss(
+      spawn, spawns, static_cast<std::uint32_t>(args.number("tiny-ring-kib", 4)), hierarchy);
   write_result(args, result);
   json_out.flush();
   return lost_total ? 3 : 0;

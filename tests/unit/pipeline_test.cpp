@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -135,11 +136,14 @@ tracker_task_context context_of(std::uint64_t cgroup_id, std::uint32_t host_pid,
   return c;
 }
 
-tracker_event cgroup_event(std::uint32_t type, std::uint64_t cgroup_id, const std::string& path) {
+tracker_event cgroup_event(std::uint32_t type, std::uint64_t cgroup_id, const std::string& path,
+                           std::uint32_t flags = 0) {
   tracker_event e{};
   e.type = type;
+  e.flags = flags;
   e.ctx = context_of(kHostCgroup, 0);
   e.data.cgroup.cgroup_id = cgroup_id;
+  e.data.cgroup.path_len = static_cast<std::uint32_t>(path.size());
   std::strncpy(e.data.cgroup.path, path.c_str(), sizeof(e.data.cgroup.path) - 1);
   return e;
 }
@@ -209,6 +213,17 @@ class Harness {
   void rmdir(std::uint64_t cgroup_id, const std::string& path) {
     map.forget(cgroup_id);
     pipeline.on_kernel_event(rmdir_event(cgroup_id, path));
+  }
+  // A rename (cgroup v1): the BPF side marks the cgroup pending again, or
+  // gives it its parent's container's state.
+  void rename(std::uint64_t cgroup_id, const std::string& path, std::uint64_t parent_id = 0) {
+    auto parent = map.get(parent_id);
+    if (parent && parent->state != TRACKER_CGROUP_PENDING)
+      map.set(cgroup_id, static_cast<tracker_container_state>(parent->state),
+              parent->root_cgroup_id);
+    else
+      map.kernel_mkdir(cgroup_id);
+    pipeline.on_kernel_event(cgroup_event(TRACKER_EVENT_CGROUP_RENAME, cgroup_id, path));
   }
   void send(const tracker_event& event) { pipeline.on_kernel_event(event); }
   std::vector<std::string> printed() const { return printer.summary(); }
@@ -1021,13 +1036,19 @@ TEST(PipelineReconcile, StateMapKeepsPendingAndForgetsStale) {
   EXPECT_TRUE(h.map.holds(t.a_init));
 }
 
-TEST(PipelineReconcile, OrphanSubCgroupMkdirFindsItsContainer) {
+TEST(PipelineReconcile, OrphanSubCgroupMkdirAsksForAReconcileInsteadOfWalking) {
   Harness h;
   std::string error;
   ASSERT_TRUE(h.pipeline.scan_existing(error)) << error;
   auto e = h.tree.make("/docker/" + kIdE);
   auto e_init = h.tree.make("/docker/" + kIdE + "/init");
   h.mkdir(e_init, "/docker/" + kIdE + "/init");  // its root's mkdir was lost
+  EXPECT_EQ(h.printed(), Lines{});
+  EXPECT_EQ(h.pipeline.stats().reconciles, 0u);
+  EXPECT_TRUE(h.pipeline.take_reconcile_request());
+  EXPECT_FALSE(h.pipeline.take_reconcile_request());
+
+  EXPECT_TRUE(h.pipeline.reconcile());  // as KernelRecovery runs it, rate-limited
   EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdE)}));
   EXPECT_EQ(h.map.state(e), TRACKER_CONTAINER_CREATED);
   EXPECT_EQ(h.map.state(e_init), TRACKER_CONTAINER_CREATED);
@@ -1035,6 +1056,154 @@ TEST(PipelineReconcile, OrphanSubCgroupMkdirFindsItsContainer) {
   h.mkdir(e_init, "/docker/" + kIdE + "/init");
   h.pipeline.reconcile();
   EXPECT_EQ(h.printer.events.size(), 1u);
+  EXPECT_FALSE(h.pipeline.take_reconcile_request());
+}
+
+TEST(PipelineReconcile, UnreadableHierarchyIsAFailedReconcile) {
+  Harness h;
+  h.tree.remove("");
+  EXPECT_FALSE(h.pipeline.reconcile());
+}
+
+// --- cgroup rename (cgroup v1): the id stays, the name changes ---
+
+TEST(PipelineRename, OutOfAContainerNameRemovesTheContainer) {
+  Harness h(options_with({"container"}));
+  h.mkdir(100, "/docker/" + kIdA);
+  h.rename(100, "/docker/not-a-container");
+  EXPECT_EQ(h.printed(),
+            (Lines{"container_create " + short_id(kIdA), "container_remove " + short_id(kIdA)}));
+  EXPECT_FALSE(h.map.holds(100));
+  EXPECT_FALSE(h.pipeline.registry().find_by_cgroup(100));
+  h.printer.clear();
+  h.send(exec_event(100, 42, kContainerMntNs));
+  EXPECT_EQ(h.printed(), Lines{});  // no longer the container's
+}
+
+TEST(PipelineRename, IntoAContainerNameCreatesTheContainer) {
+  Harness h(options_with({"container"}));
+  h.mkdir(100, "/docker/plain");
+  EXPECT_FALSE(h.map.holds(100));
+  h.rename(100, "/docker/" + kIdA);
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
+  EXPECT_EQ(h.map.state(100), TRACKER_CONTAINER_CREATED);
+  h.send(exec_event(100, 42, kContainerMntNs));
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA),
+                                "sched_process_exec " + short_id(kIdA) + " 42"}));
+}
+
+TEST(PipelineRename, FromOneIdToAnotherIsARemoveAndACreate) {
+  Harness h;
+  h.mkdir(100, "/docker/" + kIdA);
+  h.rename(100, "/docker/" + kIdB);
+  EXPECT_EQ(h.printed(),
+            (Lines{"container_create " + short_id(kIdA), "container_remove " + short_id(kIdA),
+                   "container_create " + short_id(kIdB)}));
+  EXPECT_EQ(h.pipeline.registry().find_by_cgroup(100), h.pipeline.registry().find_by_id(kIdB));
+  EXPECT_EQ(h.map.state(100), TRACKER_CONTAINER_CREATED);
+}
+
+TEST(PipelineRename, SubCgroupStaysInItsContainer) {
+  Harness h;
+  h.mkdir(100, "/docker/" + kIdA);
+  h.mkdir(101, "/docker/" + kIdA + "/init");
+  h.rename(101, "/docker/" + kIdA + "/other", 100);
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
+  EXPECT_EQ(h.pipeline.registry().find_by_cgroup(101), h.pipeline.registry().find_by_id(kIdA));
+  EXPECT_EQ(h.map.root(101), 100u);
+  EXPECT_FALSE(h.pipeline.take_reconcile_request());
+}
+
+TEST(PipelineRename, RenamedContainerFindsItsSubCgroupsAgainOnReconcile) {
+  Harness h;
+  auto a = h.tree.make("/docker/" + kIdA);
+  auto a_init = h.tree.make("/docker/" + kIdA + "/init");
+  h.mkdir(a, "/docker/" + kIdA);
+  h.mkdir(a_init, "/docker/" + kIdA + "/init");
+  fs::rename(h.tree.path() + "/docker/" + kIdA, h.tree.path() + "/docker/" + kIdB);
+  h.rename(a, "/docker/" + kIdB);
+  EXPECT_TRUE(h.pipeline.take_reconcile_request());
+  h.pipeline.reconcile();
+  auto b = h.pipeline.registry().find_by_id(kIdB);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(h.pipeline.registry().find_by_cgroup(a_init), b);
+  EXPECT_EQ(h.map.root(a_init), a);
+  EXPECT_FALSE(h.pipeline.registry().find_by_id(kIdA));
+}
+
+// --- paths the kernel cut ---
+
+// What the kernel sends for a path that filled its 1024-byte buffer: the first
+// 1023 bytes, flagged.
+tracker_event cut_mkdir(std::uint64_t cgroup_id, const std::string& full_path) {
+  std::string cut = full_path.substr(0, TRACKER_KERNEL_CGROUP_PATH_LEN - 1);
+  return cgroup_event(TRACKER_EVENT_CGROUP_MKDIR, cgroup_id, cut, TRACKER_FLAG_PATH_TRUNCATED);
+}
+
+// Parents long enough that "<parents>/docker/<id>" is exactly 1023 bytes.
+std::string long_parents() {
+  std::size_t want = TRACKER_KERNEL_CGROUP_PATH_LEN - 1 - ("/docker/" + kIdA).size();
+  std::string parents;
+  while (parents.size() < want) {
+    std::size_t left = want - parents.size();
+    std::size_t chunk = left > 202 ? 200 : left;  // "/" and a name; never a last empty one
+    parents += "/" + std::string(chunk - 1, 'p');
+  }
+  return parents;
+}
+
+TEST(PipelineCutPath, PrefixThatLooksLikeAContainerIsNotClassified) {
+  Harness h(options_with({"container"}));
+  std::string real = long_parents() + "/docker/" + kIdA + "-plus-more-of-its-name";
+  ASSERT_EQ(real.substr(0, TRACKER_KERNEL_CGROUP_PATH_LEN - 1), long_parents() + "/docker/" + kIdA);
+  std::vector<std::uint64_t> asked;
+  h.pipeline.set_path_resolver([&](std::uint64_t id) -> std::optional<std::string> {
+    asked.push_back(id);
+    return real;
+  });
+  h.map.kernel_mkdir(100);
+  h.send(cut_mkdir(100, real));
+  EXPECT_EQ(asked, std::vector<std::uint64_t>{100});
+  EXPECT_EQ(h.printed(), Lines{});
+  EXPECT_FALSE(h.map.holds(100));
+  EXPECT_EQ(h.pipeline.registry().size(), 0u);
+  EXPECT_EQ(h.pipeline.stats().cgroup_paths_resolved, 1u);
+}
+
+TEST(PipelineCutPath, ContainerBeyondTheKernelsLimitIsFoundByItsId) {
+  Harness h;
+  std::string real = long_parents() + "/xxxxxxxxxxxxxxxx/docker/" + kIdB;
+  h.pipeline.set_path_resolver([&](std::uint64_t) -> std::optional<std::string> { return real; });
+  h.map.kernel_mkdir(100);
+  h.send(cut_mkdir(100, real));
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdB)}));
+  auto b = h.pipeline.registry().find_by_id(kIdB);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->cgroup_path, real);
+  EXPECT_EQ(h.map.state(100), TRACKER_CONTAINER_CREATED);
+}
+
+TEST(PipelineCutPath, GoneBeforeItCouldBeReadIsSkippedAndCounted) {
+  Harness h;
+  h.pipeline.set_path_resolver([](std::uint64_t) -> std::optional<std::string> { return {}; });
+  h.map.kernel_mkdir(100);
+  h.send(cut_mkdir(100, long_parents() + "/docker/" + kIdA));
+  EXPECT_EQ(h.printed(), Lines{});
+  EXPECT_FALSE(h.map.holds(100));
+  EXPECT_EQ(h.pipeline.registry().size(), 0u);
+  EXPECT_EQ(h.pipeline.stats().cgroup_paths_unresolved, 1u);
+}
+
+TEST(PipelineCutPath, WholePathIsTakenAsItIs) {
+  Harness h;
+  bool asked = false;
+  h.pipeline.set_path_resolver([&](std::uint64_t) -> std::optional<std::string> {
+    asked = true;
+    return {};
+  });
+  h.mkdir(100, long_parents() + "/docker/" + kIdA);  // 1023 bytes, but the kernel says whole
+  EXPECT_FALSE(asked);
+  EXPECT_EQ(h.printed(), (Lines{"container_create " + short_id(kIdA)}));
 }
 
 // --- look-alike cgroups: a container's id claimed outside its cgroup ---
