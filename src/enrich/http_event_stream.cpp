@@ -39,7 +39,7 @@ class HttpEventStream final : public RuntimeEventStream {
                    Cancellation& cancel) override {
     LineSplitter lines(kMaxEventLine);
     std::string error;
-    auto on_line = [&](std::string_view line) {
+    std::function<void(std::string_view)> on_line = [&](std::string_view line) {
       if (line.empty()) return;
       error.clear();
       auto event = parser_(line, &error);
@@ -49,10 +49,15 @@ class HttpEventStream final : public RuntimeEventStream {
         ++skipped;
       }
     };
+    std::uint64_t oversized = 0;
     auto reply = http_stream_unix(
         socket_path_, target_, kConnectTimeout,
-        [&](std::string_view data) { lines.feed(data, on_line); }, cancel);
-    skipped += lines.oversized();
+        [&](std::string_view data) {
+          lines.feed(data, on_line);
+          skipped += lines.oversized() - oversized;
+          oversized = lines.oversized();
+        },
+        cancel);
     return end_of(reply);
   }
 
