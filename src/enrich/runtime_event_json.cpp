@@ -144,6 +144,24 @@ std::optional<RuntimeEvent> parse_event(const Dialect& dialect, std::string_view
 
 }  // namespace
 
+std::string_view to_string(RuntimeEvent::Kind kind) {
+  switch (kind) {
+    case RuntimeEvent::Kind::created:
+      return "created";
+    case RuntimeEvent::Kind::started:
+      return "started";
+    case RuntimeEvent::Kind::exited:
+      return "exited";
+    case RuntimeEvent::Kind::oom:
+      return "oom";
+    case RuntimeEvent::Kind::destroyed:
+      return "destroyed";
+    case RuntimeEvent::Kind::health:
+      return "health";
+  }
+  return "?";
+}
+
 std::optional<RuntimeEvent> parse_docker_event(std::string_view line, std::string* error) {
   return parse_event(kDocker, line, error);
 }

@@ -20,4 +20,7 @@ std::optional<RuntimeEvent> parse_docker_event(std::string_view line, std::strin
 // Podman: create, start, died (containerExitCode), oom, remove, health_status.
 std::optional<RuntimeEvent> parse_podman_event(std::string_view line, std::string* error = nullptr);
 
+// "created", "started", "exited", "oom", "destroyed", "health": for logs and tests.
+std::string_view to_string(RuntimeEvent::Kind kind);
+
 }  // namespace tracker

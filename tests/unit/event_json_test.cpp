@@ -12,6 +12,11 @@
 #include "enrich/runtime_event_json.h"
 
 namespace tracker {
+
+void PrintTo(RuntimeEvent::Kind kind, std::ostream* os) {
+  *os << to_string(kind);
+}
+
 namespace {
 
 using Kind = RuntimeEvent::Kind;

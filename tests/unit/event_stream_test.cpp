@@ -12,10 +12,16 @@
 #include <vector>
 
 #include "enrich/line_splitter.h"
+#include "enrich/runtime_event_json.h"
 #include "enrich/runtime_events.h"
 #include "fake_http_server.h"
 
 namespace tracker {
+
+void PrintTo(RuntimeEvent::Kind kind, std::ostream* os) {
+  *os << to_string(kind);
+}
+
 namespace {
 
 using namespace std::chrono_literals;
