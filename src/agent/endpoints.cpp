@@ -41,6 +41,10 @@ std::unique_ptr<RuntimeClient> make_runtime_client(const EndpointConfig& config)
 
 std::unique_ptr<RuntimeEventStream> make_runtime_stream(const EndpointConfig& config) {
   switch (config.runtime) {
+    case Runtime::docker:
+      return make_docker_event_stream(config.socket);
+    case Runtime::podman:
+      return make_podman_event_stream(config.socket);
     case Runtime::containerd:
       return make_containerd_event_stream(config.socket);
     case Runtime::crio:

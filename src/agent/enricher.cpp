@@ -350,8 +350,11 @@ void Enricher::on_stream_event(Endpoints::Endpoint& endpoint, RuntimeEvent& even
       if (trusted && event.exit_code) pipeline_.runtime_exited(container, *event.exit_code);
       heard.expires = now + std::chrono::seconds(5);  // late events still carry its name
       break;
-    case RuntimeEvent::Kind::started:
     case RuntimeEvent::Kind::health:
+      heard.info.health = event.health;
+      if (trusted) pipeline_.runtime_health(container, event.health);
+      break;
+    case RuntimeEvent::Kind::started:
       break;
   }
 }

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+#include <unordered_set>
+
 #include "agent/pipeline.h"
 
 namespace tracker {
@@ -15,6 +18,10 @@ class JournalListener : public ContainerListener {
   void container_changed(const std::shared_ptr<ContainerRecord>& container) override;
   void container_exited(const std::shared_ptr<ContainerRecord>& container) override;
   void container_removed(const std::shared_ptr<ContainerRecord>& container) override;
+  void container_health(const std::shared_ptr<ContainerRecord>& container) override;
+
+ private:
+  std::unordered_set<std::string> identified_;  // one "identified" entry per container
 };
 
 }  // namespace tracker

@@ -257,6 +257,15 @@ void Pipeline::runtime_oom(const std::shared_ptr<ContainerRecord>& container) {
   updated(container);
 }
 
+void Pipeline::runtime_health(const std::shared_ptr<ContainerRecord>& container,
+                              const std::string& health) {
+  if (container->info.health == health || container->exited || container->removed) return;
+  container->info.health = health;
+  updated(container);
+  if (container->told != ContainerRecord::Told::added) return;
+  for (auto* listener : listeners_) listener->container_health(container);
+}
+
 void Pipeline::end(const std::shared_ptr<ContainerRecord>& container,
                    const tracker_task_context& context, std::int64_t timestamp_ns) {
   container->exited = true;

@@ -47,6 +47,8 @@ class ContainerListener {
   // Its init exited (ContainerRecord::exit); not told when the end was not seen.
   virtual void container_exited(const std::shared_ptr<ContainerRecord>& container) = 0;
   virtual void container_removed(const std::shared_ptr<ContainerRecord>& container) = 0;
+  // Its healthcheck changed state (info.health); told after container_changed.
+  virtual void container_health(const std::shared_ptr<ContainerRecord>&) {}
 };
 
 struct PipelineOptions {
@@ -107,6 +109,8 @@ class Pipeline : public KernelEventSink {
   void runtime_exited(const std::shared_ptr<ContainerRecord>& container, int exit_code);
   // A runtime says the OOM killer struck inside the container.
   void runtime_oom(const std::shared_ptr<ContainerRecord>& container);
+  // The runtime's healthcheck moved to `health` ("starting", "healthy", "unhealthy").
+  void runtime_health(const std::shared_ptr<ContainerRecord>& container, const std::string& health);
   // Lets out whatever waited longer than the hold timeout.
   void release_expired();
 

@@ -51,6 +51,15 @@ ContainerSnapshot snapshot_of(const ContainerRecord& c) {
   s.exit_signal = c.exit.signal;
   s.oom_killed = c.exit.oom_killed;
   s.owner_uid = c.owner_uid.value_or(0);
+  s.health = c.info.health;
+  s.restart_count = c.info.restart_count;
+  s.repo_digests = c.info.repo_digests;
+  auto label = [&](const char* key) {
+    auto found = c.info.labels.find(key);
+    return found == c.info.labels.end() ? std::string() : found->second;
+  };
+  s.compose_project = label("com.docker.compose.project");
+  s.compose_service = label("com.docker.compose.service");
   return s;
 }
 

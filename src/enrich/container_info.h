@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "cgroup/container_path.h"
 
@@ -42,6 +43,11 @@ struct ContainerInfo {
   std::int32_t init_pid = 0;
   PodInfo pod;
   RuntimePod runtime_pod;
+  std::string health;               // Docker/Podman healthcheck: "", starting, healthy, unhealthy
+  std::uint32_t restart_count = 0;  // restarts by the runtime's restart policy
+  // The image's digests as the registries know them ("repo@sha256:…"); none
+  // for an image that was never pushed or pulled.
+  std::vector<std::string> repo_digests;
 
   bool operator==(const ContainerInfo&) const = default;
 };

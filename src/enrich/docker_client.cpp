@@ -155,6 +155,7 @@ class DockerApiClient final : public RuntimeClient {
     }
     auto digest = pick_repo_digest(*repo_digests, info.image);
     if (!digest.empty()) info.image_digest = std::move(digest);
+    info.repo_digests = std::move(*repo_digests);
   }
 
   void add_pod_name(ContainerInfo& info, const Deadline& budget) {

@@ -28,6 +28,20 @@ std::int32_t pid_member(const Json::Value& state) {
   return static_cast<std::int32_t>(*pid);
 }
 
+std::uint32_t restart_count(const Json::Value& root) {
+  auto count = json_int(root, "RestartCount");
+  if (!count || *count < 0 || *count > std::numeric_limits<std::uint32_t>::max()) return 0;
+  return static_cast<std::uint32_t>(*count);
+}
+
+// State.Health.Status: "starting", "healthy", "unhealthy"; Docker says "none"
+// for a container whose image's healthcheck was turned off, and there is no
+// Health at all without a healthcheck: both are "".
+std::string health_status(const Json::Value& state) {
+  auto status = json_string(json_object(state, "Health"), "Status");
+  return status == "none" ? std::string() : status;
+}
+
 // The fields Docker's and Podman's container inspect share.
 bool parse_common(std::string_view body, Json::Value& root, LookupResult& result) {
   std::string error;
@@ -50,6 +64,8 @@ bool parse_common(std::string_view body, Json::Value& root, LookupResult& result
   const auto& state = json_object(root, "State");
   info.started_ns = time_member(state, "StartedAt");
   info.init_pid = pid_member(state);
+  info.health = health_status(state);
+  info.restart_count = restart_count(root);
   info.pod = pod_from_labels(info.labels);
   result.status = LookupStatus::found;
   return true;

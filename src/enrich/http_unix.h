@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "enrich/cancellation.h"
 
@@ -32,5 +34,16 @@ struct HttpReply {
 HttpReply http_get_unix(const std::string& socket_path, const std::string& target,
                         std::chrono::milliseconds timeout, std::size_t max_body,
                         const Cancellation* cancellation = nullptr);
+
+// GET `target` whose reply never ends by design (an event stream). Connects
+// within `connect_timeout`, then waits as long as the reply lasts: each piece
+// of a 200 reply's body goes to `on_body` as it arrives, on this thread, and
+// is not kept. The reply of any other status is kept in `body`, cut at
+// `max_error_body` bytes. Returns when the peer ends the reply (outcome reply),
+// hangs up (hung_up), or as soon as `cancellation` is cancelled (cancelled).
+HttpReply http_stream_unix(const std::string& socket_path, const std::string& target,
+                           std::chrono::milliseconds connect_timeout,
+                           const std::function<void(std::string_view)>& on_body,
+                           Cancellation& cancellation, std::size_t max_error_body = 64 * 1024);
 
 }  // namespace tracker

@@ -27,6 +27,15 @@ std::map<std::string, std::string> clean_labels(const std::map<std::string, std:
   return kept;
 }
 
+std::vector<std::string> clean_repo_digests(const std::vector<std::string>& digests) {
+  std::vector<std::string> kept;
+  for (const auto& digest : digests) {
+    if (kept.size() == kMaxRepoDigests) break;
+    kept.push_back(sanitize_string(digest, kMaxImageBytes));
+  }
+  return kept;
+}
+
 }  // namespace
 
 std::string sanitize_string(std::string_view bytes, std::size_t max_bytes) {
@@ -49,6 +58,8 @@ void sanitize(ContainerInfo& info) {
   clean(info.pod.uid, kMaxPodFieldBytes);
   clean(info.runtime_pod.id, kMaxIdBytes);
   clean(info.runtime_pod.name, kMaxNameBytes);
+  clean(info.health, kMaxHealthBytes);
+  info.repo_digests = clean_repo_digests(info.repo_digests);
 }
 
 std::string sanitize_cgroup_path(std::string_view path) {

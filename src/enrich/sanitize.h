@@ -25,6 +25,8 @@ inline constexpr std::size_t kMaxLabels = 256;
 inline constexpr std::size_t kMaxLabelBytes = 64 * 1024;  // keys and values together
 inline constexpr std::size_t kMaxPodFieldBytes = 256;     // pod name, namespace, uid
 inline constexpr std::size_t kMaxCgroupPathBytes = 4096;  // PATH_MAX
+inline constexpr std::size_t kMaxHealthBytes = 32;        // "unhealthy" and the like
+inline constexpr std::size_t kMaxRepoDigests = 64;        // each at most kMaxImageBytes
 
 // `bytes` as valid UTF-8 without NUL (D-Bus strings cannot hold one), each
 // invalid sequence and NUL replaced by U+FFFD, at most `max_bytes` long.

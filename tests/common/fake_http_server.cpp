@@ -41,6 +41,19 @@ std::string http_response(int code, const std::string& body, const char* type) {
          body;
 }
 
+bool send_stream_head(int fd) {
+  return send_all(fd,
+                  "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n");
+}
+
+bool send_chunk(int fd, std::string_view data) {
+  if (data.empty()) return true;  // an empty chunk would end the body
+  char size_line[32];
+  std::snprintf(size_line, sizeof(size_line), "%zx\r\n", data.size());
+  return send_all(fd, size_line) && send_all(fd, data) && send_all(fd, "\r\n");
+}
+
 void send_huge_body(int fd, std::size_t total, bool chunked) {
   const std::string piece(64 * 1024, ' ');
   std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
@@ -50,13 +63,7 @@ void send_huge_body(int fd, std::size_t total, bool chunked) {
   for (std::size_t sent = 0; sent < total; sent += piece.size()) {
     auto size = std::min(piece.size(), total - sent);
     std::string_view part(piece.data(), size);
-    if (chunked) {
-      char size_line[32];
-      std::snprintf(size_line, sizeof(size_line), "%zx\r\n", size);
-      if (!send_all(fd, size_line) || !send_all(fd, part) || !send_all(fd, "\r\n")) return;
-    } else if (!send_all(fd, part)) {
-      return;
-    }
+    if (!(chunked ? send_chunk(fd, part) : send_all(fd, part))) return;
   }
   if (chunked) send_all(fd, "0\r\n\r\n");
 }

@@ -81,6 +81,12 @@ class FakeServer {
 // until done or the client hangs up; chunked or with Content-Length.
 void send_huge_body(int fd, std::size_t total, bool chunked);
 
+// An endless reply, as runtimes send their event streams: the head of a 200
+// reply with a chunked body, then each piece of the body as one chunk. False
+// once the peer is gone.
+bool send_stream_head(int fd);
+bool send_chunk(int fd, std::string_view data);
+
 // A handler that answers every request with `raw`, as is.
 FakeServer::Handler reply_with(std::string raw);
 

@@ -16,8 +16,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
-targets_all=(cgroup_path docker_inspect podman_inspect cri_info cri_reply containerd_reply config
-	dbus_args containerd_events cri_events)
+targets_all=(cgroup_path docker_inspect podman_inspect docker_event podman_event cri_info cri_reply
+	containerd_reply config dbus_args containerd_events cri_events)
 
 die() {
 	echo "fuzz: $*" >&2

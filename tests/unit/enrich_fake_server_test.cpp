@@ -62,6 +62,10 @@ std::string image_json() {
          kDigest + R"("]})";
 }
 
+const std::vector<std::string> kRepoDigests = {
+    "other/repo@sha256:1111111111111111111111111111111111111111111111111111111111111111",
+    "localhost/tracker-test/busybox@" + kDigest};
+
 // Docker's API: container inspect, image inspect, everything else 404.
 void docker_api(int fd, const std::string& line, const std::atomic<bool>&) {
   if (line == "GET /containers/" + kId + "/json HTTP/1.1")
@@ -84,6 +88,7 @@ TEST(EnrichFakeServer, DockerLookup) {
   EXPECT_EQ(result.info.image, "localhost/tracker-test/busybox:latest");
   EXPECT_EQ(result.info.image_id, kImageId);
   EXPECT_EQ(result.info.image_digest, kDigest);
+  EXPECT_EQ(result.info.repo_digests, kRepoDigests) << "all of them, in the image's order";
   EXPECT_EQ(result.info.init_pid, 4321);
   EXPECT_EQ(result.info.pod.name, "web-0");
   EXPECT_EQ(server.requests(),
@@ -128,6 +133,7 @@ TEST(EnrichFakeServer, DockerQuickLookupAsksTheList) {
   EXPECT_EQ(result.info.image, "localhost/tracker-test/busybox:latest");
   EXPECT_EQ(result.info.image_id, kImageId);
   EXPECT_EQ(result.info.image_digest, kDigest);
+  EXPECT_EQ(result.info.repo_digests, kRepoDigests);
   EXPECT_EQ(result.info.created_ns, 1795788087000000000);
   EXPECT_EQ(result.info.init_pid, 0);
   EXPECT_EQ(result.info.started_ns, 0);

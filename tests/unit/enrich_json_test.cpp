@@ -184,6 +184,59 @@ TEST(DockerJson, PodmanContainerInspect) {
   EXPECT_EQ(info.pod, PodInfo{}) << "a podman pod is not a Kubernetes pod";
 }
 
+// State.Health and RestartCount as dockerd 20.10 and podman 4.3 answer them
+// (captured with a --health-cmd, trimmed); "none" is Docker's word for a
+// healthcheck turned off.
+struct HealthCase {
+  const char* what;
+  bool podman;
+  std::string body;
+  std::string health;
+  std::uint32_t restart_count;
+};
+
+class InspectHealth : public ::testing::TestWithParam<HealthCase> {};
+
+TEST_P(InspectHealth, Reads) {
+  const auto& param = GetParam();
+  auto result =
+      param.podman ? parse_podman_container(param.body) : parse_docker_container(param.body);
+  ASSERT_EQ(result.status, LookupStatus::found) << result.error;
+  EXPECT_EQ(result.info.health, param.health);
+  EXPECT_EQ(result.info.restart_count, param.restart_count);
+}
+
+std::string inspect_with(const std::string& state, const std::string& restart_count) {
+  return R"({"Id": "d5b21289699d79f736c050b507aa5c5a1966cdb14f3ea10f4dd05fda25803098",
+    "State": {"Status": "running", "Running": true, "Pid": 29594,
+              "StartedAt": "2026-12-07T19:29:55.857153502Z")" +
+         state + R"(}, "RestartCount": )" + restart_count + "}";
+}
+
+const std::string kDockerHealth = R"(, "Health": {"Status": "unhealthy", "FailingStreak": 4,
+    "Log": [{"Start": "2026-12-07T19:30:04.316262023Z", "End": "2026-12-07T19:30:04.542948474Z",
+             "ExitCode": 1, "Output": ""}]})";
+const std::string kPodmanHealth = R"(, "Health": {"Status": "healthy", "FailingStreak": 0,
+    "Log": [{"Start": "2026-12-07T19:30:15.240847097Z", "End": "2026-12-07T19:30:15.536263974Z",
+             "ExitCode": 0, "Output": ""}]}, "CgroupPath": "/libpod_parent/libpod-ffc0")";
+
+INSTANTIATE_TEST_SUITE_P(
+    DockerJson, InspectHealth,
+    ::testing::Values(
+        HealthCase{"docker_unhealthy", false, inspect_with(kDockerHealth, "0"), "unhealthy", 0},
+        HealthCase{"podman_healthy", true, inspect_with(kPodmanHealth, "0"), "healthy", 0},
+        HealthCase{"no_healthcheck", false, inspect_with("", "0"), "", 0},
+        HealthCase{"healthcheck_turned_off", false,
+                   inspect_with(R"(, "Health": {"Status": "none"})", "0"), "", 0},
+        HealthCase{"health_not_an_object", false, inspect_with(R"(, "Health": "healthy")", "0"), "",
+                   0},
+        HealthCase{"restarted", false, inspect_with(kDockerHealth, "3"), "unhealthy", 3},
+        HealthCase{"podman_restarted", true, inspect_with("", "2"), "", 2},
+        HealthCase{"restart_count_negative", false, inspect_with("", "-1"), "", 0},
+        HealthCase{"restart_count_too_large", false, inspect_with("", "4294967296"), "", 0},
+        HealthCase{"restart_count_not_a_number", false, inspect_with("", R"("3")"), "", 0}),
+    [](const auto& info) { return std::string(info.param.what); });
+
 TEST(DockerJson, ImageInspectPicksTheImagesOwnRepository) {
   std::string error;
   auto image = parse_image_inspect(kDockerImage, error);

@@ -89,6 +89,9 @@ class Recorder : public Printer, public ContainerListener {
   void container_removed(const std::shared_ptr<ContainerRecord>& c) override {
     seen.push_back({"gone", c->info});
   }
+  void container_health(const std::shared_ptr<ContainerRecord>& c) override {
+    seen.push_back({"health", c->info});
+  }
   std::vector<std::string> whats() const {
     std::vector<std::string> result;
     for (auto& s : seen) result.push_back(s.what);

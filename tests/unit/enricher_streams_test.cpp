@@ -3,6 +3,7 @@
 // and a stream speaks only for the containers its socket may answer for.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -160,6 +161,35 @@ TEST_F(EnricherStreamTest, AnExitEventEndsTheContainer) {
   ASSERT_GE(whats.size(), 2u);
   EXPECT_EQ(std::vector<std::string>(whats.end() - 2, whats.end()),
             (std::vector<std::string>{"exited", "container_exit"}));
+}
+
+// Healthcheck transitions: a change and one "health" notice each; a repeated
+// status is no transition.
+TEST_F(EnricherStreamTest, HealthTransitionsAreToldOnceEach) {
+  start_streaming(slow_inspect_docker);
+  mkdir();
+  ASSERT_TRUE(run_until([&] { return record()->enrichment == EnrichmentState::done; }));
+  auto health = [&](const std::string& status) {
+    RuntimeEvent event;
+    event.kind = RuntimeEvent::Kind::health;
+    event.runtime = Runtime::docker;
+    event.container_id = kId;
+    event.health = status;
+    push(event);
+  };
+  auto notices = [&] {
+    auto whats = recorder_.whats();
+    return std::count(whats.begin(), whats.end(), "health");
+  };
+  health("starting");
+  ASSERT_TRUE(run_until([&] { return record()->info.health == "starting"; }));
+  health("starting");
+  health("unhealthy");
+  ASSERT_TRUE(run_until([&] { return record()->info.health == "unhealthy"; }));
+  EXPECT_EQ(notices(), 2);
+  auto whats = recorder_.whats();
+  EXPECT_EQ(whats.back(), "health");
+  EXPECT_EQ(whats[whats.size() - 2], "updated");
 }
 
 // A rootless socket's stream says nothing about root's containers.

@@ -164,6 +164,8 @@ ContainerInfo hostile_info() {
   info.pod.uid = "\xf8";
   info.runtime_pod.id = "\xff";
   info.runtime_pod.name = std::string(1000, 'p');
+  info.health = "unhealthy\xff" + std::string(100, 'h');
+  info.repo_digests = {"repo@sha256:\xc0", std::string(2000, 'r')};
   return info;
 }
 
@@ -183,6 +185,19 @@ TEST(Sanitize, EveryFieldIsValidAndCapped) {
   EXPECT_EQ(info.pod.uid, kFffd);
   EXPECT_EQ(info.runtime_pod.id, kFffd);
   EXPECT_EQ(info.runtime_pod.name.size(), kMaxNameBytes);
+  EXPECT_EQ(info.health.size(), kMaxHealthBytes);
+  EXPECT_TRUE(info.health.starts_with("unhealthy" + kFffd));
+  ASSERT_EQ(info.repo_digests.size(), 2u);
+  EXPECT_EQ(info.repo_digests[0], "repo@sha256:" + kFffd);
+  EXPECT_EQ(info.repo_digests[1].size(), kMaxImageBytes);
+}
+
+TEST(Sanitize, RepoDigestsAreCappedInCount) {
+  ContainerInfo info;
+  for (int i = 0; i < 100; ++i) info.repo_digests.push_back("r" + std::to_string(i) + "@sha256:0");
+  sanitize(info);
+  ASSERT_EQ(info.repo_digests.size(), kMaxRepoDigests);
+  EXPECT_EQ(info.repo_digests.front(), "r0@sha256:0");  // kept in the runtime's order
 }
 
 TEST(Sanitize, CleanInfoIsUnchanged) {
@@ -192,6 +207,9 @@ TEST(Sanitize, CleanInfoIsUnchanged) {
   info.image = "docker.io/library/nginx:1.25";
   info.labels = {{"com.example.team", "blue"}};
   info.pod = {"web-7d9f", "shop", "0b7c", false};
+  info.health = "healthy";
+  info.restart_count = 3;
+  info.repo_digests = {"docker.io/library/nginx@sha256:2222"};
   auto copy = info;
   sanitize(copy);
   EXPECT_EQ(copy, info);
