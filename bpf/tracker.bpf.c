@@ -89,10 +89,8 @@ static __always_inline int v1_subsys_id(void)
   return -1;
 }
 
-static __always_inline __u64 current_cgroup_id(struct task_struct *task)
+static __always_inline __u64 v1_cgroup_id(struct task_struct *task)
 {
-  if (tracked_v1_controller == 0)
-    return bpf_get_current_cgroup_id();
   int id = v1_subsys_id();
   if (id < 0 || id >= 16)
     return 0;
@@ -100,6 +98,21 @@ static __always_inline __u64 current_cgroup_id(struct task_struct *task)
   struct cgroup_subsys_state *css = NULL;
   bpf_core_read(&css, sizeof(css), &cset->subsys[id]);
   return BPF_CORE_READ(css, cgroup, kn, id);
+}
+
+static __always_inline __u64 current_cgroup_id(struct task_struct *task)
+{
+  if (tracked_v1_controller == 0)
+    return bpf_get_current_cgroup_id();
+  return v1_cgroup_id(task);
+}
+
+/* Any task's cgroup in the tracked hierarchy, not only current's. */
+static __always_inline __u64 task_cgroup_id(struct task_struct *task)
+{
+  if (tracked_v1_controller == 0)
+    return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+  return v1_cgroup_id(task);
 }
 
 /* The number a pid has in the namespace at `level`, 0 when not visible there. */
@@ -351,21 +364,67 @@ static __always_inline int on_process_exec(struct task_struct *task, struct linu
   return 0;
 }
 
+/* The whole process of pid 1 in a pid namespace of its own: a container's init. */
+static __always_inline bool is_namespace_init(struct task_struct *task)
+{
+  __u64 pid_tgid = bpf_get_current_pid_tgid();
+  if ((__u32)pid_tgid != pid_tgid >> 32)
+    return false;
+  struct pid *thread_pid = BPF_CORE_READ(task, thread_pid);
+  unsigned int level = BPF_CORE_READ(thread_pid, level);
+  return level > 0 && BPF_CORE_READ(thread_pid, numbers[level].nr) == 1;
+}
+
 static __always_inline int on_process_exit(struct task_struct *task)
 {
-  if (!event_wanted(TRACKER_EVENT_PROCESS_EXIT))
-    return 0;
   __u64 cgroup_id = current_cgroup_id(task);
   struct tracker_container_value *self;
-  if (!scope_passes(container_state(cgroup_id, &self)))
+  __u32 state = container_state(cgroup_id, &self);
+  /* How a container ended is always told, whatever the events and scope. */
+  __u32 flags = state && !is_pending(state) && is_namespace_init(task) ? TRACKER_FLAG_CONTAINER_INIT : 0;
+  if (!flags && (!event_wanted(TRACKER_EVENT_PROCESS_EXIT) || !scope_passes(state)))
     return 0;
 
   struct tracker_event *e = reserve_event(TRACKER_EVENT_PROCESS_EXIT, TRACKER_EXIT_RECORD_SIZE);
   if (!e)
     return 0;
+  e->flags = flags;
   fill_context(&e->ctx, task, cgroup_id);
   e->data.exit.exit_code = BPF_CORE_READ(task, exit_code);
   e->data.exit.group_exit = BPF_CORE_READ(task, signal, live.counter) == 0;
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+/* The OOM killer's victim, told when it lies in a known container. Kernels
+ * before 6.8 pass the victim's pid and run this in the task that ran out of
+ * memory, which a memory cgroup's OOM puts in the same cgroup; later kernels
+ * pass the victim itself. */
+SEC("raw_tp/mark_victim")
+int raw_tp_mark_victim(struct bpf_raw_tracepoint_args *args)
+{
+  struct task_struct *current = (struct task_struct *)bpf_get_current_task();
+  __u64 cgroup_id;
+  __u32 victim;
+  if (bpf_core_field_exists(struct trace_event_raw_mark_victim, total_vm)) {
+    struct task_struct *task = (struct task_struct *)args->args[0];
+    cgroup_id = task_cgroup_id(task);
+    victim = BPF_CORE_READ(task, tgid);
+  } else {
+    cgroup_id = current_cgroup_id(current);
+    victim = (__u32)args->args[0];
+  }
+  struct tracker_container_value *self;
+  __u32 state = container_state(cgroup_id, &self);
+  if (!state || is_pending(state))
+    return 0;
+  struct tracker_event *e = reserve_event(TRACKER_EVENT_OOM_KILL, TRACKER_OOM_RECORD_SIZE);
+  if (!e)
+    return 0;
+  e->flags = 0;
+  fill_context(&e->ctx, current, cgroup_id);
+  e->data.oom.victim_host_pid = victim;
+  e->data.oom.pad = 0;
   bpf_ringbuf_submit(e, 0);
   return 0;
 }

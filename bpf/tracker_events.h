@@ -4,14 +4,6 @@
 
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
-#define TRACKER_EVENT_HEADER_SIZE __builtin_offsetof(struct tracker_event, data)
-#define TRACKER_FORK_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_fork_data))
-#define TRACKER_EXEC_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_exec_data))
-#define TRACKER_EXIT_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_exit_data))
-/* A cgroup record whose path takes `path_bytes` bytes with its NUL. */
-#define TRACKER_CGROUP_RECORD_SIZE(path_bytes) \
-  (TRACKER_EVENT_HEADER_SIZE + __builtin_offsetof(struct tracker_cgroup_data, path) + (path_bytes))
-
 #endif
 
 #define TRACKER_COMM_LEN 16
@@ -31,6 +23,7 @@ enum tracker_event_type {
   TRACKER_EVENT_PROCESS_EXEC = 4,
   TRACKER_EVENT_PROCESS_EXIT = 5,
   TRACKER_EVENT_CGROUP_RENAME = 6, /* cgroup v1 only: v2 refuses rename(2) */
+  TRACKER_EVENT_OOM_KILL = 7,      /* the OOM killer chose a victim in a container */
 };
 
 /* Bits of tracker_config.event_mask */
@@ -57,6 +50,7 @@ enum tracker_scope_mode {
 #define TRACKER_FLAG_CONTAINER_STARTED 1u /* this exec started its container */
 #define TRACKER_FLAG_PATH_TRUNCATED 2u    /* cgroup events: the path may be cut */
 #define TRACKER_FLAG_STATE_UNRECORDED 4u  /* cgroup events: the containers map refused the cgroup */
+#define TRACKER_FLAG_CONTAINER_INIT 8u     /* exit: a container's init (pid 1 of its pid ns) */
 
 struct tracker_container_value {
   __u32 state;
@@ -113,6 +107,12 @@ struct tracker_exit_data {
   __u32 group_exit;
 };
 
+/* ctx.cgroup_id is the victim's cgroup; ctx's task is the one that ran out. */
+struct tracker_oom_data {
+  __u32 victim_host_pid;
+  __u32 pad;
+};
+
 /* A record in the ring buffer is the prefix of struct tracker_event that its
  * type uses: the header, then that type's data (a cgroup event's up to the
  * NUL of its path). Fork and exit records are ~100 bytes, not sizeof. */
@@ -125,6 +125,7 @@ struct tracker_event {
     struct tracker_fork_data fork;
     struct tracker_exec_data exec;
     struct tracker_exit_data exit;
+    struct tracker_oom_data oom;
   } data;
 };
 
@@ -132,6 +133,7 @@ struct tracker_event {
 #define TRACKER_FORK_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_fork_data))
 #define TRACKER_EXEC_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_exec_data))
 #define TRACKER_EXIT_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_exit_data))
+#define TRACKER_OOM_RECORD_SIZE (TRACKER_EVENT_HEADER_SIZE + sizeof(struct tracker_oom_data))
 /* A cgroup record whose path takes `path_bytes` bytes with its NUL. */
 #define TRACKER_CGROUP_RECORD_SIZE(path_bytes) \
   (TRACKER_EVENT_HEADER_SIZE + __builtin_offsetof(struct tracker_cgroup_data, path) + (path_bytes))

@@ -79,12 +79,14 @@ export TRACKER_FIXTURES_HOLDER=$$
 # shellcheck disable=SC2317 # called by the EXIT trap
 finish() {
 	local rc=$?
+	trap - EXIT
 	if [[ -n ${fixtures_started:-} ]]; then
 		"$fixtures/runtimes.sh" stop || {
 			echo "test.sh: stopping the fixtures failed" >&2
 			((rc != 0)) || rc=1
 		}
 	fi
+	echo "test.sh: total time $((SECONDS / 60)) min $((SECONDS % 60)) s (exit $rc)"
 	exit "$rc"
 }
 trap finish EXIT

@@ -334,7 +334,11 @@ void Endpoints::on_stream(Endpoint& endpoint, const StreamNews& news) {
     endpoint.stream_opened = clock_.now();
     return;
   }
+  if (news.what == StreamNews::What::event) endpoint.stream_break_told = false;
   if (news.what != StreamNews::What::ended) return;
+  // A stream that stayed open a while had recovered, even without events.
+  if (clock_.now() - endpoint.stream_opened > std::chrono::seconds(10))
+    endpoint.stream_break_told = false;
   switch (news.end.why) {
     case StreamEnd::Why::cancelled:
       break;
@@ -343,12 +347,15 @@ void Endpoints::on_stream(Endpoint& endpoint, const StreamNews& news) {
       log(LogLevel::info, "enrich", "{}: no event stream, containers are inspected: {}", runtime,
           news.end.error);
       break;
-    case StreamEnd::Why::broken:
-      if (endpoint.stream_state != "down")
-        log(endpoint.config.configured ? LogLevel::warning : LogLevel::debug, "enrich",
-            "{}: event stream broke, re-opening: {}", runtime, news.end.error);
+    case StreamEnd::Why::broken: {
+      // A runtime that is down was told of already, by its socket.
+      bool tell = endpoint.config.configured && endpoint.up && !endpoint.stream_break_told;
+      log(tell ? LogLevel::warning : LogLevel::debug, "enrich",
+          "{}: event stream broke, re-opening: {}", runtime, news.end.error);
+      endpoint.stream_break_told |= tell;
       endpoint.stream_state = "down";
       break;
+    }
   }
 }
 

@@ -94,6 +94,7 @@ class Endpoints {
     std::unique_ptr<StreamFollower> stream;
     std::string stream_state;  // connecting, up, down, unsupported; "" without a stream
     MonoTime stream_opened{};
+    bool stream_break_told = false;  // one warning per outage, not one per retry
     std::uint64_t stream_reconnects = 0;
   };
 

@@ -275,6 +275,8 @@ void Enricher::reconfigure(EnricherOptions options) {
 bool Enricher::answer_from_stream(Lookup& lookup) {
   auto heard = heard_.find(lookup.container->id());
   if (heard == heard_.end() || !heard->second.created) return false;
+  // containerd's create event carries an image only: no name, no labels, no pod.
+  if (heard->second.info.name.empty()) return false;
   auto* endpoint = endpoints_.find(heard->second.endpoint);
   if (!endpoint || !may_speak_for(*endpoint, *lookup.container)) return false;
   log(LogLevel::debug, "enrich", "{} {}: {} (from its event stream)",

@@ -96,6 +96,9 @@ void Pipeline::on_kernel_event(const tracker_event& event) {
     case TRACKER_EVENT_CGROUP_RENAME:
       on_cgroup_rename(event);
       break;
+    case TRACKER_EVENT_OOM_KILL:
+      if (auto container = registry_.find_by_cgroup(event.ctx.cgroup_id)) runtime_oom(container);
+      break;
     default:
       on_process_event(event);
   }
@@ -231,7 +234,9 @@ bool Pipeline::is_init_exit(const ContainerRecord& container, const tracker_even
   if (container.exited || raw.ctx.host_pid != raw.ctx.host_tid) return false;
   auto init = container.init_host_pid ? container.init_host_pid
                                       : static_cast<std::uint32_t>(container.info.init_pid);
-  return init != 0 && raw.ctx.host_pid == init;
+  // Unknown init: pid 1 of a pid namespace in the container's cgroup.
+  if (init == 0) return (raw.flags & TRACKER_FLAG_CONTAINER_INIT) != 0;
+  return raw.ctx.host_pid == init;
 }
 
 void Pipeline::init_exited(const std::shared_ptr<ContainerRecord>& container,

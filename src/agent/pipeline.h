@@ -107,7 +107,7 @@ class Pipeline : public KernelEventSink {
   // the runtimes report it): for ends the kernel did not show (an init whose
   // start was not seen, events it did not deliver).
   void runtime_exited(const std::shared_ptr<ContainerRecord>& container, int exit_code);
-  // A runtime says the OOM killer struck inside the container.
+  // The OOM killer struck inside the container (the kernel or its runtime says so).
   void runtime_oom(const std::shared_ptr<ContainerRecord>& container);
   // The runtime's healthcheck moved to `health` ("starting", "healthy", "unhealthy").
   void runtime_health(const std::shared_ptr<ContainerRecord>& container, const std::string& health);

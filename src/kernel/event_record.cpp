@@ -16,6 +16,8 @@ std::size_t record_size(std::uint32_t type, std::uint32_t path_len) {
       return TRACKER_EXEC_RECORD_SIZE;
     case TRACKER_EVENT_PROCESS_EXIT:
       return TRACKER_EXIT_RECORD_SIZE;
+    case TRACKER_EVENT_OOM_KILL:
+      return TRACKER_OOM_RECORD_SIZE;
   }
   return 0;
 }

@@ -110,6 +110,7 @@ std::unique_ptr<Probes> Probes::load(const ProbeOptions& options, KernelEventSin
     bpf_map__set_max_entries(skel->maps.events, options.ring_buffer_bytes);
     bpf_map__set_max_entries(skel->maps.containers, options.state_map_entries);
     enable_kind(skel, btf);
+    bpf_program__set_autoattach(skel->progs.raw_tp_mark_victim, false);
     err = tracker_bpf__load(skel);
     if (err == 0) err = tracker_bpf__attach(skel);
     if (err == 0) {
@@ -127,6 +128,10 @@ std::unique_ptr<Probes> Probes::load(const ProbeOptions& options, KernelEventSin
   }
 
   probes->skel_->bss->tracker_config.host_mnt_ns = probes->host_mnt_ns_;
+  probes->oom_link_ = bpf_program__attach(probes->skel_->progs.raw_tp_mark_victim);
+  if (!probes->oom_link_)
+    log(LogLevel::warning, "kernel", "OOM kills are not seen: oom/mark_victim: {}",
+        std::strerror(errno));
   probes->ring_ = ring_buffer__new(bpf_map__fd(probes->skel_->maps.events), Probes::on_record,
                                    probes.get(), nullptr);
   if (!probes->ring_) {
@@ -138,6 +143,7 @@ std::unique_ptr<Probes> Probes::load(const ProbeOptions& options, KernelEventSin
 
 Probes::~Probes() {
   if (ring_) ring_buffer__free(ring_);
+  if (oom_link_) bpf_link__destroy(oom_link_);
   if (skel_) tracker_bpf__destroy(skel_);
 }
 

@@ -15,6 +15,7 @@
 
 struct tracker_bpf;
 struct ring_buffer;
+struct bpf_link;
 
 namespace tracker {
 
@@ -42,6 +43,8 @@ class Probes : public CgroupStateMap, public KernelLink {
   Probes& operator=(const Probes&) = delete;
 
   const char* attach_kind() const { return attach_kind_; }
+  // Whether OOM kills are seen (the oom/mark_victim tracepoint attached).
+  bool sees_oom_kills() const { return oom_link_ != nullptr; }
   int ring_buffer_fd() const;
   int consume() override;
 
@@ -75,6 +78,7 @@ class Probes : public CgroupStateMap, public KernelLink {
   void publish_unrecorded();
 
   tracker_bpf* skel_ = nullptr;
+  bpf_link* oom_link_ = nullptr;
   ring_buffer* ring_ = nullptr;
   KernelEventSink* sink_ = nullptr;
   const char* attach_kind_ = "";

@@ -451,6 +451,51 @@ TEST(PipelineExit, WithoutASeenStartTheRuntimesInitPidCounts) {
   EXPECT_EQ(container->exit.code, 3);
 }
 
+// A container found at start-up (no start seen, enrichment off): the kernel
+// flags pid 1 of its pid namespace; a nested namespace's init does not count
+// once the container's own init is known.
+TEST(PipelineExit, TheKernelsInitFlagEndsAContainerWhoseInitIsUnknown) {
+  Harness h;
+  h.mkdir(100, "/docker/" + kIdA);
+  auto container = h.pipeline.registry().find_by_id(kIdA);
+  h.send(exit_with(100, 700, 0));  // not flagged: some process
+  EXPECT_FALSE(container->exited);
+  auto init = exit_with(100, 701, 2 << 8);
+  init.flags = TRACKER_FLAG_CONTAINER_INIT;
+  h.send(init);
+  EXPECT_TRUE(container->exited);
+  EXPECT_EQ(container->exit.code, 2);
+
+  h.mkdir(200, "/docker/" + kIdB);
+  h.send(exec_event(200, 800, kContainerMntNs));  // 800 is its init
+  auto nested = exit_with(200, 801, 0);
+  nested.flags = TRACKER_FLAG_CONTAINER_INIT;
+  h.send(nested);
+  EXPECT_FALSE(h.pipeline.registry().find_by_id(kIdB)->exited);
+}
+
+// The OOM killer's victim in a container: known before its init's exit is.
+TEST(PipelineExit, AnOomKillRecordMarksTheContainer) {
+  Harness h;
+  RecordingListener listener;
+  h.pipeline.add_listener(&listener);
+  h.mkdir(100, "/docker/" + kIdA);
+  h.send(exec_event(100, 500, kContainerMntNs));
+  auto oom = process_event(TRACKER_EVENT_OOM_KILL, 100, 500);
+  oom.data.oom.victim_host_pid = 500;
+  h.send(oom);
+  h.send(exit_with(100, 500, 9));
+  auto container = h.pipeline.registry().find_by_id(kIdA);
+  EXPECT_TRUE(container->exit.oom_killed);
+  EXPECT_EQ(container->exit.code, 137);
+  auto oom_elsewhere = process_event(TRACKER_EVENT_OOM_KILL, kHostCgroup, 11);
+  h.send(oom_elsewhere);  // the host's: no container, nothing printed
+  auto lines = h.printed();
+  EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
+                          [](const std::string& line) { return line.find("oom") == 0; }),
+            0);
+}
+
 TEST(PipelineListeners, StartIsAnUpdateBetweenReadyAndGone) {
   Harness h;
   RecordingListener listener;
