@@ -203,5 +203,13 @@ uint64_t ContainerObject::MemoryMax() {
 uint64_t ContainerObject::CPUUsageNSec() {
   return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).cpu_usage_nsec; });
 }
+std::vector<sdbus::Struct<uint32_t, uint32_t, std::string>> ContainerObject::Processes() {
+  return guarded([this] {
+    std::vector<sdbus::Struct<uint32_t, uint32_t, std::string>> list;
+    for (auto& process : context_.backend.processes(snapshot_.id))
+      list.emplace_back(process.pid, process.ppid, std::move(process.comm));
+    return list;
+  });
+}
 
 }  // namespace tracker

@@ -66,6 +66,7 @@ class ContainerObject final
   uint64_t MemoryPeak() override;
   uint64_t MemoryMax() override;
   uint64_t CPUUsageNSec() override;
+  std::vector<sdbus::Struct<uint32_t, uint32_t, std::string>> Processes() override;
 
   ObjectContext& context_;
   ContainerSnapshot snapshot_;
