@@ -30,6 +30,7 @@ class ContainerObject final
  private:
   template <typename Read>
   auto guarded(Read&& read);
+  CgroupStats cgroup_stats();
 
   std::string Id() override;
   std::string Name() override;
@@ -70,6 +71,8 @@ class ContainerObject final
 
   ObjectContext& context_;
   ContainerSnapshot snapshot_;
+  CgroupStats stats_;          // read for the message named by stats_message_
+  std::string stats_message_;  // "sender cookie"
 };
 
 // Epoch nanoseconds to the microseconds of a D-Bus timestamp (0: unknown).

@@ -332,6 +332,15 @@ TEST_F(ServiceTest, CgroupFiguresAreReadWhenRead) {
   service_->run([&](FakeBackend& backend, DbusService&) { EXPECT_GE(backend.stats_reads_, 1); });
 }
 
+TEST_F(ServiceTest, GetAllReadsTheCgroupOncePerCall) {
+  service_->run([&](FakeBackend& backend, DbusService&) { backend.stats_reads_ = 0; });
+  get_all(path_of(nginx_), names::kContainerInterface);
+  service_->run([&](FakeBackend& backend, DbusService&) { EXPECT_EQ(backend.stats_reads_, 1); });
+  get_all(path_of(nginx_), names::kContainerInterface);
+  get(path_of(nginx_), names::kContainerInterface, "TasksMax");
+  service_->run([&](FakeBackend& backend, DbusService&) { EXPECT_EQ(backend.stats_reads_, 3); });
+}
+
 TEST_F(ServiceTest, GetContainerByPidAndByCgroupId) {
   auto other = hex_id("cafe");
   service_->run([&](FakeBackend& backend, DbusService& service) {
