@@ -92,8 +92,9 @@ ServiceCounters Daemon::counters() const {
   counters.events_held = pipeline_->held_now();
   counters.events_released_early = stats.held_released_early;
   counters.reconciles = stats.reconciles;
-  // Hooks: the lost events by kind, the state map failures (Probes) and the
-  // look-alike cgroups (Registry) are filled in here once those count them.
+  counters.lookalike_cgroups = pipeline_->lookalike_cgroups();
+  // Hook: the lost events by kind and the state map failures, once Probes
+  // counts them (cgroup_events_lost(), process_events_lost(), state_map_failures()).
   return counters;
 }
 
