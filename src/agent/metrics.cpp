@@ -84,10 +84,6 @@ void Metrics::lookup_done(std::string_view runtime, LookupStatus status,
   counts.latency.observe(std::chrono::duration<double>(took).count());
 }
 
-void Metrics::stream_reconnected(std::string_view runtime) {
-  ++per_runtime(runtime).stream_reconnects;
-}
-
 void Metrics::enriched_now(const ContainerRecord& container) {
   if (container.created_ns <= 0) return;
   auto elapsed_ns = std::max<std::int64_t>(0, wall_clock_ns_() - container.created_ns);
@@ -173,12 +169,11 @@ std::string Metrics::render(const MetricsFigures& f) const {
                 {"state", r.stream.empty() ? std::string("none") : r.stream}},
                std::uint64_t{1});
   out.family("tracker_runtime_event_stream_reconnects_total", Type::counter,
-             "Times a runtime's event stream was opened again after it broke.");
-  for (const auto& name : names) {
-    auto counts = runtimes_.find(name);
-    out.sample("tracker_runtime_event_stream_reconnects_total", {{"runtime", name}},
-               counts == runtimes_.end() ? 0 : counts->second.stream_reconnects);
-  }
+             "Times a runtime socket's event stream was opened again after it broke (from 0 "
+             "again when the sockets are reconfigured).");
+  for (const auto& r : f.runtimes)
+    out.sample("tracker_runtime_event_stream_reconnects_total",
+               {{"runtime", r.runtime}, {"socket", r.socket}}, r.stream_reconnects);
 
   out.family("tracker_mkdir_to_enriched_seconds", Type::histogram,
              "From a container cgroup's creation to the first answer of its runtime.");

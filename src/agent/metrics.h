@@ -1,9 +1,10 @@
 #pragma once
 
 // tracker's own metrics: whether it can be trusted right now. What happens
-// (lookups, their latency, mkdir → enriched, denied calls, stream reconnects)
-// is counted here as it happens; what the daemon already counts (events lost,
-// held, reconciles, the registry) is handed in when the text is rendered.
+// (lookups, their latency, mkdir → enriched, denied calls) is counted here as
+// it happens; what the daemon already counts (events lost, held, reconciles,
+// the registry, the runtime sockets and their streams) is handed in when the
+// text is rendered.
 
 #include <chrono>
 #include <cstdint>
@@ -45,6 +46,7 @@ struct MetricsFigures {
     std::string socket;
     bool up = false;
     std::string stream;  // "" none, connecting, up, down, unsupported
+    std::uint64_t stream_reconnects = 0;
   };
   std::vector<RuntimeFigures> runtimes;
 };
@@ -58,8 +60,6 @@ class Metrics : public ContainerListener {
   void lookup_done(std::string_view runtime, LookupStatus status, std::chrono::microseconds took,
                    std::chrono::milliseconds deadline);
   void call_denied() { ++denied_calls_; }
-  // A runtime's event stream was opened again after it broke.
-  void stream_reconnected(std::string_view runtime);
   std::uint64_t denied_calls() const { return denied_calls_; }
 
   // For mkdir → enriched: a created container's first full or partial answer.
@@ -74,7 +74,6 @@ class Metrics : public ContainerListener {
   struct PerRuntime {
     std::map<LookupOutcome, std::uint64_t> lookups;
     Histogram latency;
-    std::uint64_t stream_reconnects = 0;
     PerRuntime();
   };
   PerRuntime& per_runtime(std::string_view runtime);

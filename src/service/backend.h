@@ -82,8 +82,9 @@ struct RuntimeSnapshot {
   std::string last_error;
   std::uint64_t lookups = 0;
   std::uint64_t found = 0;
-  std::uint32_t owner_uid = 0;  // the uid the socket speaks for
-  std::string stream;           // "" none, connecting, up, down, unsupported
+  std::uint32_t owner_uid = 0;          // the uid the socket speaks for
+  std::string stream;                   // "" none, connecting, up, down, unsupported
+  std::uint64_t stream_reconnects = 0;  // the stream opened again after it broke
 };
 
 // The daemon, as the D-Bus service sees it. Called on the event loop thread.

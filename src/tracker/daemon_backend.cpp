@@ -112,7 +112,8 @@ MetricsFigures Daemon::metrics_figures() const {
   figures.state_map_failures = service.state_map_failures;
   figures.lookalike_cgroups = service.lookalike_cgroups;
   for (const auto& runtime : runtimes())
-    figures.runtimes.push_back({runtime.runtime, runtime.socket, runtime.up, runtime.stream});
+    figures.runtimes.push_back(
+        {runtime.runtime, runtime.socket, runtime.up, runtime.stream, runtime.stream_reconnects});
   return figures;
 }
 
@@ -132,7 +133,7 @@ std::vector<RuntimeSnapshot> Daemon::runtimes() const {
         machined && endpoint.socket.empty() ? "/run/dbus/system_bus_socket" : endpoint.socket;
     result.push_back({std::string(endpoint_name(endpoint.runtime)), socket, endpoint.configured,
                       endpoint.up, endpoint.last_error, endpoint.lookups, endpoint.found,
-                      endpoint.speaks_for, endpoint.stream});
+                      endpoint.speaks_for, endpoint.stream, endpoint.stream_reconnects});
   }
   return result;
 }
