@@ -94,6 +94,10 @@ std::vector<Runtime> runtimes_for(Runtime runtime) {
 
 }  // namespace
 
+std::string_view endpoint_name(Runtime runtime) {
+  return runtime == Runtime::nspawn ? "machined" : to_string(runtime);
+}
+
 std::vector<EndpointConfig> default_endpoints(const std::string& run_user_dir) {
   std::vector<EndpointConfig> endpoints = {
       {Runtime::docker, "/var/run/docker.sock", false},

@@ -25,6 +25,10 @@ struct EndpointConfig {
   bool operator==(const EndpointConfig&) const = default;
 };
 
+// How ListRuntimes and the metrics name an endpoint: its runtime, but
+// "machined" for systemd-machined, which answers for every machine manager.
+std::string_view endpoint_name(Runtime runtime);
+
 // The standard sockets of every runtime, plus rootless Podman's under `run_user_dir`.
 std::vector<EndpointConfig> default_endpoints(const std::string& run_user_dir = "/run/user");
 

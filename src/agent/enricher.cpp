@@ -136,6 +136,7 @@ void Enricher::on_answer(LookupDone& done) {
   auto* endpoint = endpoints_.find(done.endpoint);
   if (!endpoint) return;
   endpoints_.on_lookup(*endpoint, done.result);
+  if (options_.on_lookup) options_.on_lookup(endpoint->config.runtime, done.result, done.took);
   auto runtime = to_string(endpoint->config.runtime);
 
   switch (done.result.status) {

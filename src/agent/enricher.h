@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -23,6 +24,9 @@ struct EnricherOptions {
   // Rounds without an answer before a container no runtime knows is given
   // up; a runtime that is down is waited for as long as the container lives.
   int max_attempts = 6;
+  // Told of every lookup's outcome, on the loop thread (for the metrics).
+  std::function<void(Runtime runtime, const LookupResult& result, std::chrono::microseconds took)>
+      on_lookup;
 };
 
 // Asks the runtimes about each container, off the loop thread, and tells the

@@ -118,6 +118,8 @@ class Pipeline : public KernelEventSink {
   // Cgroups that claimed a known container's id outside its cgroup (Registry).
   std::uint64_t lookalike_cgroups() const { return registry_.lookalike_cgroups(); }
   const PipelineStats& stats() const { return stats_; }
+  // Events waiting for their container's enrichment right now.
+  std::size_t held_now() const { return held_total_; }
   BootClock& clock() { return clock_; }
 
  private:

@@ -24,6 +24,8 @@ ReloadPlan plan_reload(const Options& before, const Options& after) {
   plan.reconfigure_enrichment = after.containers != before.containers ||
                                 after.enrichment_timeout != before.enrichment_timeout ||
                                 !same_sockets(after.cri_sockets, before.cri_sockets);
+  plan.reschedule_metrics = after.metrics_path != before.metrics_path ||
+                            after.metrics_interval != before.metrics_interval;
   return plan;
 }
 

@@ -15,6 +15,8 @@ struct ReloadPlan {
   bool needs_restart = false;
   // Enrichment is reconfigured: turned on or off, its timeout or sockets changed.
   bool reconfigure_enrichment = false;
+  // [Metrics] Path= or Interval= changed: the file is written anew (the old one removed).
+  bool reschedule_metrics = false;
 };
 
 ReloadPlan plan_reload(const Options& before, const Options& after);

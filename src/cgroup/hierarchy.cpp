@@ -55,11 +55,6 @@ bool is_v1_controller(std::string_view option) {
   return std::find(kControllers.begin(), kControllers.end(), option) != kControllers.end();
 }
 
-// A mount of the whole hierarchy beats a subtree; the standard place breaks ties.
-int mount_rank(const CgroupMount& mount) {
-  return (mount.root == "/" ? 2 : 0) + (mount.mount_point.starts_with("/sys/fs/cgroup") ? 1 : 0);
-}
-
 std::string read_file(const char* path) {
   std::ifstream in(path);
   std::stringstream buffer;
@@ -68,6 +63,10 @@ std::string read_file(const char* path) {
 }
 
 }  // namespace
+
+int mount_rank(const CgroupMount& mount) {
+  return (mount.root == "/" ? 2 : 0) + (mount.mount_point.starts_with("/sys/fs/cgroup") ? 1 : 0);
+}
 
 std::string_view to_string(CgroupLayout layout) {
   switch (layout) {

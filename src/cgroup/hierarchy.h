@@ -38,6 +38,9 @@ struct CgroupMount {
 };
 
 std::vector<CgroupMount> parse_cgroup_mounts(std::string_view mountinfo);
+// Which of several mounts of one hierarchy to use, the highest first: a mount
+// of the whole hierarchy beats a subtree; the standard place breaks ties.
+int mount_rank(const CgroupMount& mount);
 // /proc/cgroups: controller name → hierarchy id (enabled controllers only)
 std::vector<std::pair<std::string, std::uint32_t>> parse_proc_cgroups(std::string_view text);
 

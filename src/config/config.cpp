@@ -52,6 +52,8 @@ Options merge_options(const Options& cli, const Settings& env, const Settings& f
   if (!given.buffer_size && files.buffer_kib) options.buffer_kib = *files.buffer_kib;
   if (files.output_path) options.output_path = *files.output_path;
   if (files.timeout) options.enrichment_timeout = *files.timeout;
+  if (files.metrics_path) options.metrics_path = *files.metrics_path;
+  if (files.metrics_interval) options.metrics_interval = *files.metrics_interval;
   return options;
 }
 

@@ -72,13 +72,19 @@ std::string apply_format(const ConfigKey&, std::string_view value, Settings& set
   return {};
 }
 
+// "" when `value` names a file by an absolute path, else what is wrong with it.
+std::string file_path_problem(std::string_view value) {
+  if (!value.starts_with('/')) return "not an absolute path";
+  if (value.ends_with('/')) return "names a directory, not a file";
+  return {};
+}
+
 std::string apply_path(const ConfigKey&, std::string_view value, Settings& settings) {
   if (value.empty()) {
     settings.output_path.reset();
     return {};
   }
-  if (!value.starts_with('/')) return "not an absolute path";
-  if (value.ends_with('/')) return "names a directory, not a file";
+  if (auto problem = file_path_problem(value); !problem.empty()) return problem;
   settings.output_path = std::string(value);
   return {};
 }
@@ -131,10 +137,37 @@ std::string apply_buffer_size(const ConfigKey&, std::string_view value, Settings
   return {};
 }
 
-constexpr std::array<std::string_view, 5> kSections = {"Enrichment", "Output", "Scope", "Cgroup",
-                                                       "Kernel"};
+constexpr milliseconds kMinMetricsInterval = std::chrono::seconds(1);
+constexpr milliseconds kMaxMetricsInterval = std::chrono::hours(1);
 
-constexpr std::array<ConfigKey, 12> kKeys = {{
+std::string apply_metrics_path(const ConfigKey&, std::string_view value, Settings& settings) {
+  if (value.empty()) {
+    settings.metrics_path.reset();
+    return {};
+  }
+  if (auto problem = file_path_problem(value); !problem.empty()) return problem;
+  settings.metrics_path = std::string(value);
+  return {};
+}
+
+std::string apply_metrics_interval(const ConfigKey&, std::string_view value, Settings& settings) {
+  if (value.empty()) {
+    settings.metrics_interval.reset();
+    return {};
+  }
+  auto span = parse_timespan(value);
+  if (!span) return "not a time span (e.g. 15s, 1min; a bare number is seconds)";
+  auto interval = std::chrono::duration_cast<milliseconds>(*span);
+  if (interval < kMinMetricsInterval || interval > kMaxMetricsInterval)
+    return "must be from 1s to 1h";
+  settings.metrics_interval = interval;
+  return {};
+}
+
+constexpr std::array<std::string_view, 6> kSections = {"Enrichment", "Output", "Scope",
+                                                       "Cgroup",     "Kernel", "Metrics"};
+
+constexpr std::array<ConfigKey, 14> kKeys = {{
     {"Enrichment", "Enabled", apply_enabled},
     {"Enrichment", "DockerSocket", apply_socket, "docker"},
     {"Enrichment", "ContainerdSocket", apply_socket, "containerd"},
@@ -147,6 +180,8 @@ constexpr std::array<ConfigKey, 12> kKeys = {{
     {"Scope", "Events", apply_events},
     {"Cgroup", "Hierarchy", apply_hierarchy},
     {"Kernel", "BufferSize", apply_buffer_size},
+    {"Metrics", "Path", apply_metrics_path},
+    {"Metrics", "Interval", apply_metrics_interval},
 }};
 
 }  // namespace

@@ -42,6 +42,8 @@ struct Options {
   std::string output_path;                             // events go here; empty: stdout
   std::chrono::milliseconds enrichment_timeout{2000};  // per runtime call
   std::string config_file;                             // --config; empty: the standard files
+  std::string metrics_path;  // Prometheus text written here every metrics_interval; empty: none
+  std::chrono::milliseconds metrics_interval{15000};
   GivenOnCommandLine given;
 };
 

@@ -32,6 +32,9 @@ struct Settings {
   std::optional<std::string> cgroup_hierarchy;  // Hierarchy=
   // [Kernel]
   std::optional<std::uint32_t> buffer_kib;  // BufferSize=
+  // [Metrics]
+  std::optional<std::string> metrics_path;                    // Path=
+  std::optional<std::chrono::milliseconds> metrics_interval;  // Interval=
 };
 
 }  // namespace tracker

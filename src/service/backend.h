@@ -56,6 +56,13 @@ struct CgroupStats {
   std::uint64_t cpu_usage_nsec = kUnknown;
 };
 
+// One process of a container (its cgroup or one below), read when asked.
+struct ProcessSnapshot {
+  std::uint32_t pid = 0;   // as the host sees it
+  std::uint32_t ppid = 0;  // may lie outside the container (its runtime's shim)
+  std::string comm;        // valid UTF-8
+};
+
 // tracker's own counters, as the Manager's properties show them.
 struct ServiceCounters {
   std::uint64_t lookalike_cgroups = 0;
@@ -75,8 +82,9 @@ struct RuntimeSnapshot {
   std::string last_error;
   std::uint64_t lookups = 0;
   std::uint64_t found = 0;
-  std::uint32_t owner_uid = 0;  // the uid the socket speaks for
-  std::string stream;           // "" none, connecting, up, down, unsupported
+  std::uint32_t owner_uid = 0;          // the uid the socket speaks for
+  std::string stream;                   // "" none, connecting, up, down, unsupported
+  std::uint64_t stream_reconnects = 0;  // the stream opened again after it broke
 };
 
 // The daemon, as the D-Bus service sees it. Called on the event loop thread.
@@ -94,7 +102,8 @@ class ServiceBackend {
   }
   virtual std::size_t count() const { return containers().size(); }
 
-  enum class FindStatus { found, not_found, ambiguous };
+  // no_such_process: find_by_pid() was given a pid that does not exist.
+  enum class FindStatus { found, not_found, ambiguous, no_such_process };
   struct FindResult {
     FindStatus status = FindStatus::not_found;
     std::string id;  // the full id when found
@@ -111,6 +120,8 @@ class ServiceBackend {
     return {};
   }
   virtual CgroupStats cgroup_stats(const std::string& /*id*/) const { return {}; }
+  // The container's processes, sorted by pid.
+  virtual std::vector<ProcessSnapshot> processes(const std::string& /*id*/) const { return {}; }
 
   virtual std::vector<RuntimeSnapshot> runtimes() const = 0;
   virtual bool enrichment_enabled() const = 0;
@@ -118,6 +129,8 @@ class ServiceBackend {
   virtual ServiceCounters counters() const { return {}; }
   // tracker's metrics in the Prometheus text format.
   virtual std::string metrics() const { return {}; }
+  // A call of the API was refused (polkit said no, or too many checks pending).
+  virtual void call_denied() {}
   virtual std::string version() const = 0;
 
   // Re-reads the configuration; "" on success, else why it was refused

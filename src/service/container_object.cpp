@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <exception>
 
+#include <fmt/format.h>
+
 #include "service/authorizer.h"
 #include "service/dbus_names.h"
 #include "service/object_manager_signals.h"
@@ -72,6 +74,22 @@ std::vector<std::string> ContainerObject::update(const ContainerSnapshot& next) 
   snapshot_ = next;
   if (!changed.empty()) emitPropertiesChangedSignal(dbus_names::kContainerInterface, changed);
   return changed;
+}
+
+// GetAll and GetManagedObjects read every figure in one message: the cgroup is
+// read once per message, never kept for the next one.
+CgroupStats ContainerObject::cgroup_stats() {
+  auto* message = sd_bus_get_current_message(context_.bus);
+  std::uint64_t cookie = 0;
+  if (!message || sd_bus_message_get_cookie(message, &cookie) < 0)
+    return context_.backend.cgroup_stats(snapshot_.id);
+  const char* sender = sd_bus_message_get_sender(message);
+  std::string key = fmt::format("{} {}", sender ? sender : "", cookie);
+  if (key != stats_message_) {
+    stats_ = context_.backend.cgroup_stats(snapshot_.id);
+    stats_message_ = std::move(key);
+  }
+  return stats_;
 }
 
 // Every getter: only for authorized readers, and nothing but sdbus::Error may
@@ -186,22 +204,30 @@ uint32_t ContainerObject::OwnerUID() {
   return guarded([this] { return snapshot_.owner_uid; });
 }
 uint64_t ContainerObject::TasksCurrent() {
-  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).tasks_current; });
+  return guarded([this] { return cgroup_stats().tasks_current; });
 }
 uint64_t ContainerObject::TasksMax() {
-  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).tasks_max; });
+  return guarded([this] { return cgroup_stats().tasks_max; });
 }
 uint64_t ContainerObject::MemoryCurrent() {
-  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).memory_current; });
+  return guarded([this] { return cgroup_stats().memory_current; });
 }
 uint64_t ContainerObject::MemoryPeak() {
-  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).memory_peak; });
+  return guarded([this] { return cgroup_stats().memory_peak; });
 }
 uint64_t ContainerObject::MemoryMax() {
-  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).memory_max; });
+  return guarded([this] { return cgroup_stats().memory_max; });
 }
 uint64_t ContainerObject::CPUUsageNSec() {
-  return guarded([this] { return context_.backend.cgroup_stats(snapshot_.id).cpu_usage_nsec; });
+  return guarded([this] { return cgroup_stats().cpu_usage_nsec; });
+}
+std::vector<sdbus::Struct<uint32_t, uint32_t, std::string>> ContainerObject::Processes() {
+  return guarded([this] {
+    std::vector<sdbus::Struct<uint32_t, uint32_t, std::string>> list;
+    for (auto& process : context_.backend.processes(snapshot_.id))
+      list.emplace_back(process.pid, process.ppid, std::move(process.comm));
+    return list;
+  });
 }
 
 }  // namespace tracker

@@ -30,6 +30,7 @@ class ContainerObject final
  private:
   template <typename Read>
   auto guarded(Read&& read);
+  CgroupStats cgroup_stats();
 
   std::string Id() override;
   std::string Name() override;
@@ -66,9 +67,12 @@ class ContainerObject final
   uint64_t MemoryPeak() override;
   uint64_t MemoryMax() override;
   uint64_t CPUUsageNSec() override;
+  std::vector<sdbus::Struct<uint32_t, uint32_t, std::string>> Processes() override;
 
   ObjectContext& context_;
   ContainerSnapshot snapshot_;
+  CgroupStats stats_;          // read for the message named by stats_message_
+  std::string stats_message_;  // "sender cookie"
 };
 
 // Epoch nanoseconds to the microseconds of a D-Bus timestamp (0: unknown).

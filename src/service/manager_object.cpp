@@ -77,6 +77,7 @@ void ManagerObject::authorized(sdbus::Result<Results...>&& result, const char* a
     try {
       if (denial) {
         ++denied_calls_;
+        context_.backend.call_denied();
         pending->returnError(sdbus::Error(denial->name, denial->message));
         return;
       }
@@ -155,8 +156,12 @@ void ManagerObject::GetContainerByPID(sdbus::Result<sdbus::ObjectPath>&& result,
     return;
   }
   authorized(std::move(result), dbus_names::kActionInspect, [this, pid] {
-    return std::make_tuple(path_of(context_.backend.find_by_pid(pid),
-                                   fmt::format("Process {} runs in no tracked container", pid)));
+    auto found = context_.backend.find_by_pid(pid);
+    // The same error name either way (as documented), told apart by the message.
+    return std::make_tuple(
+        path_of(found, found.status == ServiceBackend::FindStatus::no_such_process
+                           ? fmt::format("No process {}", pid)
+                           : fmt::format("Process {} runs in no tracked container", pid)));
   });
 }
 

@@ -28,7 +28,7 @@ Daemon::Daemon(Options command_line, Options effective)
 
 Daemon::~Daemon() = default;
 
-EnricherOptions Daemon::enricher_options(const Options& options) const {
+EnricherOptions Daemon::enricher_options(const Options& options) {
   EnricherOptions result;
   result.enabled = options.containers;
   result.endpoints.call_timeout = time_budgets(options.enrichment_timeout).call;
@@ -36,6 +36,11 @@ EnricherOptions Daemon::enricher_options(const Options& options) const {
   for (auto& socket : options.cri_sockets)
     if (auto runtime = runtime_from_string(socket.runtime))
       result.endpoints.configured.push_back({*runtime, socket.path, true});
+  result.on_lookup = [this, deadline = result.endpoints.call_timeout](
+                         Runtime runtime, const LookupResult& lookup,
+                         std::chrono::microseconds took) {
+    metrics_.lookup_done(endpoint_name(runtime), lookup.status, took, deadline);
+  };
   return result;
 }
 
@@ -98,6 +103,9 @@ bool Daemon::start() {
   enricher_ = std::make_unique<Enricher>(loop_, *pipeline_, enricher_options(options_));
   pipeline_->set_enrichment(enricher_.get());
   pipeline_->add_listener(this);
+  pipeline_->add_listener(&metrics_);
+  cgroups_ = std::make_unique<ContainerCgroups>(pipeline_->registry(), hierarchy_,
+                                                ContainerCgroups::current_mounts());
   if (JournalListener::running_under_systemd()) {
     journal_ = std::make_unique<JournalListener>();
     pipeline_->add_listener(journal_.get());
@@ -155,6 +163,7 @@ int Daemon::run() {
                 [] { sd_notify(0, "WATCHDOG=1"); });
 
   start_dbus();
+  schedule_metrics();
   readiness_ = std::make_unique<Readiness>(MonotonicClock::system().now() +
                                            time_budgets(options_.enrichment_timeout).ready);
   notify_ready_when_settled();
@@ -162,6 +171,8 @@ int Daemon::run() {
 
   service_events_ = nullptr;
   dbus_.reset();
+  // Stale figures would look like a tracker that runs and sees nothing happen.
+  if (!metrics_written_.empty()) unlink(metrics_written_.c_str());
 
   sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
   probes_->consume();
@@ -263,6 +274,7 @@ void Daemon::apply(const Options& options) {
   probes_->configure(options.scope.kernel_mode(), options.events.kernel_mask());
   options_ = options;
   if (plan.reconfigure_enrichment) enricher_->reconfigure(enricher_options(options_));
+  if (plan.reschedule_metrics) schedule_metrics();
   if (options_.verbose) set_log_level(LogLevel::debug);
   if (service_events_) service_events_->manager_changed();
   update_status();

@@ -3,9 +3,11 @@
 #include <memory>
 #include <string>
 
+#include "agent/container_cgroups.h"
 #include "agent/enricher.h"
 #include "agent/journal.h"
 #include "agent/kernel_recovery.h"
+#include "agent/metrics.h"
 #include "agent/pipeline.h"
 #include "agent/readiness.h"
 #include "cgroup/hierarchy.h"
@@ -32,10 +34,16 @@ class Daemon : public ServiceBackend, public ContainerListener {
   std::vector<ContainerSnapshot> containers() const override;
   std::optional<ContainerSnapshot> container(const std::string& id) const override;
   FindResult find(const std::string& id_prefix_or_name) const override;
+  FindResult find_by_pid(std::uint32_t pid) const override;
+  FindResult find_by_cgroup_id(std::uint64_t cgroup_id) const override;
+  CgroupStats cgroup_stats(const std::string& id) const override;
+  std::vector<ProcessSnapshot> processes(const std::string& id) const override;
+  ServiceCounters counters() const override;
+  std::string metrics() const override;
+  void call_denied() override;
   std::vector<RuntimeSnapshot> runtimes() const override;
   bool enrichment_enabled() const override;
   std::uint64_t events_lost() const override;
-  ServiceCounters counters() const override;
   std::string version() const override;
   std::string reload() override;
   void set_enrichment(bool enabled) override;
@@ -55,8 +63,12 @@ class Daemon : public ServiceBackend, public ContainerListener {
   void tick();
   void notify_ready_when_settled();
   void update_status();
-  EnricherOptions enricher_options(const Options& options) const;
+  EnricherOptions enricher_options(const Options& options);
   void start_dbus();
+  MetricsFigures metrics_figures() const;
+  // [Metrics] Path=: (re)arms the timer that writes it every Interval=.
+  void schedule_metrics();
+  void write_metrics();
 
   Options command_line_;
   Options options_;
@@ -75,6 +87,11 @@ class Daemon : public ServiceBackend, public ContainerListener {
   std::unique_ptr<KernelRecovery> recovery_;
   std::chrono::steady_clock::time_point last_drain_;
   int drain_timer_ = -1;
+  Metrics metrics_;
+  std::unique_ptr<ContainerCgroups> cgroups_;
+  int metrics_timer_ = -1;
+  std::string metrics_written_;  // the file written last, removed at exit
+  std::string metrics_error_;    // the last failure to write it, logged once
 };
 
 }  // namespace tracker

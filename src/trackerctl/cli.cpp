@@ -119,6 +119,8 @@ int run(int argc, char** argv) {
   });
   app.add_subcommand("status", "Show the daemon's version, enrichment, counters and runtimes")
       ->callback([&] { command = status_command; });
+  app.add_subcommand("metrics", "Print the daemon's own metrics in the Prometheus text format")
+      ->callback([&] { command = metrics_command; });
   app.add_subcommand("reload", "Make the daemon re-read its configuration")->callback([&] {
     command = reload_command;
   });

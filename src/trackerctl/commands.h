@@ -24,6 +24,7 @@ int pid_command(Context& context, const std::vector<std::uint32_t>& pids);
 int runtimes_command(Context& context);
 int monitor_command(Context& context, const ContainerFilter& filter);
 int status_command(Context& context);
+int metrics_command(Context& context);
 int reload_command(Context& context);
 int enrichment_command(Context& context, std::optional<bool> enable);
 

@@ -83,6 +83,10 @@ void print_status(const PropertyMap& p, const std::string& path) {
   field("Cgroup", property<std::string>(p, "CgroupPath"));
   auto cgroup_id = property<uint64_t>(p, "CgroupId");
   field("Cgroup Id", cgroup_id ? std::to_string(cgroup_id) : "");
+  if (auto processes = processes_of(p)) {
+    field("Processes", std::to_string(processes->size()));
+    for (const auto& line : process_tree(*processes)) fmt::print("{:>13}  {}\n", "", line);
+  }
   auto pod = property<std::string>(p, "PodName");
   if (!pod.empty()) {
     field("Pod", fmt::format("{}/{}{}", property<std::string>(p, "PodNamespace"), pod,

@@ -2,12 +2,16 @@
 
 #include <string.h>
 
+#include <functional>
 #include <limits>
+#include <map>
+#include <set>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "trackerctl/commands.h"
+#include "util/text.h"
 
 namespace tracker::ctl {
 namespace {
@@ -59,6 +63,46 @@ ContainerFacts facts_of(const PropertyMap& p) {
           property<Labels>(p, "Labels")};
 }
 
+std::optional<std::vector<ProcessRow>> processes_of(const PropertyMap& p) {
+  using Wire = std::vector<sdbus::Struct<std::uint32_t, std::uint32_t, std::string>>;
+  auto found = p.find("Processes");
+  if (found == p.end() || !found->second.containsValueOfType<Wire>()) return std::nullopt;
+  std::vector<ProcessRow> rows;
+  for (const auto& process : found->second.get<Wire>())
+    rows.push_back({process.get<0>(), process.get<1>(), process.get<2>()});
+  return rows;
+}
+
+std::vector<std::string> process_tree(const std::vector<ProcessRow>& processes) {
+  std::map<std::uint32_t, const ProcessRow*> by_pid;
+  for (const auto& process : processes) by_pid.emplace(process.pid, &process);
+  std::map<std::uint32_t, std::vector<const ProcessRow*>> children;  // by parent pid
+  std::vector<const ProcessRow*> roots;
+  for (const auto& [pid, process] : by_pid) {
+    if (process->ppid != pid && by_pid.count(process->ppid))
+      children[process->ppid].push_back(process);
+    else
+      roots.push_back(process);
+  }
+  std::vector<std::string> lines;
+  // Depth first; a parent loop cannot happen among real processes, but the
+  // depth is bounded all the same (each pid is drawn once).
+  std::set<std::uint32_t> drawn;
+  std::function<void(const ProcessRow&, const std::string&, bool)> draw =
+      [&](const ProcessRow& process, const std::string& indent, bool last) {
+        if (!drawn.insert(process.pid).second) return;
+        lines.push_back(fmt::format("{}{}{} {}", indent, last ? "└─" : "├─", process.pid,
+                                    escape_for_display(process.comm)));
+        auto below = children.find(process.pid);
+        if (below == children.end()) return;
+        const auto& list = below->second;
+        for (std::size_t i = 0; i < list.size(); ++i)
+          draw(*list[i], indent + (last ? "  " : "│ "), i + 1 == list.size());
+      };
+  for (std::size_t i = 0; i < roots.size(); ++i) draw(*roots[i], "", i + 1 == roots.size());
+  return lines;
+}
+
 Json::Value container_json(const PropertyMap& p, const std::string& path) {
   Json::Value c;
   auto origin = property<std::string>(p, "Origin");
@@ -103,6 +147,19 @@ Json::Value container_json(const PropertyMap& p, const std::string& path) {
   c["memoryPeak"] = figure(p, "MemoryPeak");
   c["memoryMax"] = figure(p, "MemoryMax");
   c["cpuUsageNSec"] = figure(p, "CPUUsageNSec");
+  if (auto processes = processes_of(p)) {
+    Json::Value list(Json::arrayValue);
+    for (const auto& process : *processes) {
+      Json::Value item;
+      item["pid"] = Json::UInt(process.pid);
+      item["ppid"] = Json::UInt(process.ppid);
+      item["comm"] = process.comm;
+      list.append(item);
+    }
+    c["processes"] = list;
+  } else {
+    c["processes"] = Json::Value();
+  }
   c["objectPath"] = path;
   return c;
 }

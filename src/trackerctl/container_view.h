@@ -4,7 +4,9 @@
 // (org.khulnasoft.Tracker1.Container), for every command that shows one.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <json/value.h>
 
@@ -28,6 +30,21 @@ std::string format_state(const StateView& view);
 StateView state_of(const PropertyMap& properties, const std::string& fallback_state);
 
 ContainerFacts facts_of(const PropertyMap& properties);
+
+// One entry of the Processes property.
+struct ProcessRow {
+  std::uint32_t pid = 0;
+  std::uint32_t ppid = 0;
+  std::string comm;
+};
+// nullopt when the daemon does not have the property.
+std::optional<std::vector<ProcessRow>> processes_of(const PropertyMap& properties);
+
+// The processes as a tree by parent pid, one line each, as systemctl status
+// draws a cgroup: "├─1234 sleep", "│ └─1300 sh", "└─1400 top". A process
+// whose parent is not in the list is a root; siblings go by pid. Names are
+// escaped for the terminal.
+std::vector<std::string> process_tree(const std::vector<ProcessRow>& processes);
 
 // Every property, under the keys trackerctl(1) documents for
 // `container --json`. Cgroup figures that are not known are null.

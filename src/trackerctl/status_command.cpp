@@ -25,12 +25,29 @@ int status_command(Context& context) {
   auto enrichment = property<bool>(all, "EnrichmentEnabled");
   auto count = property<uint32_t>(all, "ContainerCount");
   auto lost = property<uint64_t>(all, "EventsLost");
+  // tracker's own counters (Manager properties; trackerctl metrics has them all).
+  auto counter = [&](const char* name) { return property<uint64_t>(all, name); };
+  struct Counter {
+    const char* property;
+    const char* json;
+  };
+  static constexpr Counter kCounters[] = {
+      {"CgroupEventsLost", "cgroupEventsLost"},
+      {"ProcessEventsLost", "processEventsLost"},
+      {"EventsHeld", "eventsHeld"},
+      {"EventsReleasedEarly", "eventsReleasedEarly"},
+      {"Reconciles", "reconciles"},
+      {"LookalikeCgroups", "lookalikeCgroups"},
+      {"StateMapFailures", "stateMapFailures"},
+      {"DeniedCalls", "deniedCalls"},
+  };
   if (context.output.json) {
     Json::Value root;
     root["version"] = version;
     root["enrichmentEnabled"] = enrichment;
     root["containerCount"] = Json::UInt(count);
     root["eventsLost"] = Json::UInt64(lost);
+    for (const auto& c : kCounters) root[c.json] = Json::UInt64(counter(c.property));
     if (runtimes) {
       Json::Value list(Json::arrayValue);
       for (const auto& r : *runtimes) {
@@ -52,7 +69,14 @@ int status_command(Context& context) {
   fmt::print("{:>12}: {}\n", "Version", escape_for_display(version));
   fmt::print("{:>12}: {}\n", "Enrichment", enrichment ? "enabled" : "disabled");
   fmt::print("{:>12}: {}\n", "Containers", count);
-  fmt::print("{:>12}: {}\n", "Events lost", lost);
+  fmt::print("{:>12}: {} (cgroup: {}, process: {})\n", "Events lost", lost,
+             counter("CgroupEventsLost"), counter("ProcessEventsLost"));
+  fmt::print("{:>12}: {} (released early: {})\n", "Events held", counter("EventsHeld"),
+             counter("EventsReleasedEarly"));
+  fmt::print("{:>12}: {}\n", "Reconciles", counter("Reconciles"));
+  fmt::print("{:>12}: {}\n", "Look-alikes", counter("LookalikeCgroups"));
+  fmt::print("{:>12}: {}\n", "Map failures", counter("StateMapFailures"));
+  fmt::print("{:>12}: {}\n", "Denied calls", counter("DeniedCalls"));
   if (!runtimes) {
     fmt::print("{:>12}: unknown ({})\n", "Runtimes", escape_for_display(runtimes_error));
     return 0;

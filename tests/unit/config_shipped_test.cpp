@@ -57,7 +57,8 @@ TEST(ShippedConfig, DefaultFileShowsTheBuiltInDefaults) {
   parse_config_text("uncommented", text, settings, diagnostics);
   EXPECT_EQ(texts(diagnostics.errors), std::vector<std::string>{});
   EXPECT_EQ(texts(diagnostics.warnings), std::vector<std::string>{});
-  EXPECT_EQ(describe(settings), "enrichment=false timeout=2000ms hierarchy=auto buffer=4096");
+  EXPECT_EQ(describe(settings),
+            "enrichment=false timeout=2000ms hierarchy=auto buffer=4096 interval=15000ms");
 
   Options defaults;
   EXPECT_EQ(settings.enrichment, defaults.containers);

@@ -69,12 +69,16 @@ const std::vector<ValidCase> kValidCases = {
      "[Cgroup]\n"
      "Hierarchy=memory\n"
      "[Kernel]\n"
-     "BufferSize=8192\n",
+     "BufferSize=8192\n"
+     "[Metrics]\n"
+     "Path=/var/lib/prometheus/node-exporter/tracker.prom\n"
+     "Interval=30s\n",
      "enrichment=true sockets=docker:/var/run/docker.sock "
      "containerd:/run/containerd/containerd.sock crio:/var/run/crio/crio.sock "
      "podman:/run/podman/podman.sock timeout=5000ms format=json "
      "path=/var/log/tracker/events.json scopes=container=new "
-     "events=container_create,container_remove hierarchy=memory buffer=8192"},
+     "events=container_create,container_remove hierarchy=memory buffer=8192 "
+     "metrics=/var/lib/prometheus/node-exporter/tracker.prom interval=30000ms"},
     {"WhitespaceAroundKeysAndValues",
      "  [Output]  \n\tFormat   =   table  \n   Path=  /srv/events  \t\n",
      "format=table path=/srv/events"},
@@ -113,6 +117,11 @@ const std::vector<ValidCase> kValidCases = {
     {"HierarchyUnified", "[Cgroup]\nHierarchy=unified\n", "hierarchy=unified"},
     {"HierarchyAuto", "[Cgroup]\nHierarchy=auto\n", "hierarchy=auto"},
     {"BufferLargest", "[Kernel]\nBufferSize=1048576\n", "buffer=1048576"},
+    {"MetricsIntervalShortest", "[Metrics]\nInterval=1s\n", "interval=1000ms"},
+    {"MetricsIntervalInMinutes", "[Metrics]\nInterval=2min\n", "interval=120000ms"},
+    {"MetricsPathSameKeyNameAsOutputs", "[Output]\nPath=/a\n[Metrics]\nPath=/b.prom\n",
+     "path=/a metrics=/b.prom"},
+    {"EmptyMetricsPathTurnsThemOff", "[Metrics]\nPath=/b.prom\nPath=\n", ""},
     {"LineLongerThanInihsBuffer", "[Output]\nPath=" + kLongPath + "\n", "path=" + kLongPath},
     {"LongCommentLine", "# " + std::string(500, 'c') + "\n[Output]\nFormat=json\n", "format=json"},
 };
@@ -240,6 +249,15 @@ const std::vector<BadCase> kBadCases = {
      "2: BufferSize=4M: a power of two from 4 to 1048576 (KiB)"},
     {"BufferTooLarge", "[Kernel]\nBufferSize=2097152\n",
      "2: BufferSize=2097152: a power of two from 4 to 1048576 (KiB)"},
+    {"RelativeMetricsPath", "[Metrics]\nPath=tracker.prom\n",
+     "2: Path=tracker.prom: not an absolute path"},
+    {"MetricsPathIsADirectory", "[Metrics]\nPath=/var/lib/prometheus/node-exporter/\n",
+     "2: Path=/var/lib/prometheus/node-exporter/: names a directory, not a file"},
+    {"MetricsIntervalTooShort", "[Metrics]\nInterval=500ms\n",
+     "2: Interval=500ms: must be from 1s to 1h"},
+    {"MetricsIntervalTooLong", "[Metrics]\nInterval=2h\n", "2: Interval=2h: must be from 1s to 1h"},
+    {"MetricsIntervalNotATime", "[Metrics]\nInterval=often\n",
+     "2: Interval=often: not a time span (e.g. 15s, 1min; a bare number is seconds)"},
     {"LineWithoutEquals", "[Enrichment]\nEnabled yes\n", "2: 'Enabled yes': missing '='"},
     {"ColonIsNotEquals", "[Enrichment]\nEnabled: yes\n", "2: 'Enabled: yes': missing '='"},
     {"MissingKeyName", "[Enrichment]\n = yes\n", "2: '= yes': missing key name"},

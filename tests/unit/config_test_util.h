@@ -97,6 +97,9 @@ inline std::string describe(const Settings& s) {
   if (s.events) parts.push_back("events=" + events_text(*s.events));
   if (s.cgroup_hierarchy) parts.push_back("hierarchy=" + *s.cgroup_hierarchy);
   if (s.buffer_kib) parts.push_back(fmt::format("buffer={}", *s.buffer_kib));
+  if (s.metrics_path) parts.push_back("metrics=" + *s.metrics_path);
+  if (s.metrics_interval)
+    parts.push_back(fmt::format("interval={}ms", s.metrics_interval->count()));
   return fmt::format("{}", fmt::join(parts, " "));
 }
 

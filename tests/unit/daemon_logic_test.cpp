@@ -16,6 +16,7 @@ TEST(ReloadPlan, NothingChangedChangesNothing) {
   EXPECT_FALSE(plan.reopen_output);
   EXPECT_FALSE(plan.needs_restart);
   EXPECT_FALSE(plan.reconfigure_enrichment);
+  EXPECT_FALSE(plan.reschedule_metrics);
 }
 
 TEST(ReloadPlan, EachChangeReachesWhatItConcerns) {
@@ -37,6 +38,14 @@ TEST(ReloadPlan, EachChangeReachesWhatItConcerns) {
   auto moved = after;
   moved.cri_sockets[0].path = "/run/other.sock";
   EXPECT_TRUE(plan_reload(after, moved).reconfigure_enrichment);
+
+  after = before;
+  after.metrics_path = "/var/lib/prometheus/node-exporter/tracker.prom";
+  EXPECT_TRUE(plan_reload(before, after).reschedule_metrics);
+  EXPECT_FALSE(plan_reload(before, after).reopen_output);
+  auto sooner = after;
+  sooner.metrics_interval = 1s;
+  EXPECT_TRUE(plan_reload(after, sooner).reschedule_metrics);
 
   after = before;
   after.buffer_kib = 8192;

@@ -270,7 +270,7 @@ TEST_F(ServiceTest, ManagerPropertiesComeFromTheBackend) {
 
 TEST_F(ServiceTest, ContainerPropertiesShowTheSnapshot) {
   auto p = get_all(path_of(web_), names::kContainerInterface);
-  EXPECT_EQ(p.size(), 35u);
+  EXPECT_EQ(p.size(), 36u);
   EXPECT_EQ(p.at("Id").get<std::string>(), web_);
   EXPECT_EQ(p.at("Name").get<std::string>(), "web");
   EXPECT_EQ(p.at("Image").get<std::string>(), "docker.io/library/web:1.25");
@@ -332,6 +332,15 @@ TEST_F(ServiceTest, CgroupFiguresAreReadWhenRead) {
   service_->run([&](FakeBackend& backend, DbusService&) { EXPECT_GE(backend.stats_reads_, 1); });
 }
 
+TEST_F(ServiceTest, GetAllReadsTheCgroupOncePerCall) {
+  service_->run([&](FakeBackend& backend, DbusService&) { backend.stats_reads_ = 0; });
+  get_all(path_of(nginx_), names::kContainerInterface);
+  service_->run([&](FakeBackend& backend, DbusService&) { EXPECT_EQ(backend.stats_reads_, 1); });
+  get_all(path_of(nginx_), names::kContainerInterface);
+  get(path_of(nginx_), names::kContainerInterface, "TasksMax");
+  service_->run([&](FakeBackend& backend, DbusService&) { EXPECT_EQ(backend.stats_reads_, 3); });
+}
+
 TEST_F(ServiceTest, GetContainerByPidAndByCgroupId) {
   auto other = hex_id("cafe");
   service_->run([&](FakeBackend& backend, DbusService& service) {
@@ -366,12 +375,40 @@ TEST_F(ServiceTest, GetContainerByPidAndByCgroupId) {
       return error.getName();
     }
   };
+  auto message_of = [](const std::function<void()>& call) {
+    try {
+      call();
+      return std::string();
+    } catch (const sdbus::Error& error) {
+      return error.getMessage();
+    }
+  };
   EXPECT_EQ(by_pid(4321), path_of(web_));
+  // A process that does not exist: the documented error, told apart by its message.
+  EXPECT_EQ(error_of([&] { by_pid(999999); }), names::kErrorNoSuchContainer);
+  EXPECT_EQ(message_of([&] { by_pid(999999); }), "No process 999999");
+  EXPECT_EQ(message_of([&] { by_pid(1); }), "Process 1 runs in no tracked container");
   EXPECT_EQ(by_cgroup(9001), path_of(other));
   EXPECT_EQ(error_of([&] { by_pid(1); }), names::kErrorNoSuchContainer);
   EXPECT_EQ(error_of([&] { by_pid(77); }), names::kErrorNoSuchContainer);
   EXPECT_EQ(error_of([&] { by_pid(0); }), names::kErrorInvalidArgs);
   EXPECT_EQ(error_of([&] { by_cgroup(1); }), names::kErrorNoSuchContainer);
+}
+
+TEST_F(ServiceTest, ProcessesAreReadWhenRead) {
+  using Processes = std::vector<sdbus::Struct<uint32_t, uint32_t, std::string>>;
+  EXPECT_TRUE(
+      get(path_of(nginx_), names::kContainerInterface, "Processes").get<Processes>().empty());
+  service_->run([&](FakeBackend& backend, DbusService&) {
+    backend.processes_[nginx_] = {{4321, 4300, "nginx"}, {4400, 4321, "worker \u00e9"}};
+  });
+  auto list = get(path_of(nginx_), names::kContainerInterface, "Processes").get<Processes>();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].get<0>(), 4321u);
+  EXPECT_EQ(list[0].get<1>(), 4300u);
+  EXPECT_EQ(list[0].get<2>(), "nginx");
+  EXPECT_EQ(list[1].get<1>(), 4321u);
+  EXPECT_EQ(list[1].get<2>(), "worker \u00e9");
 }
 
 TEST_F(ServiceTest, GetMetricsReturnsTheBackendsText) {
@@ -465,7 +502,7 @@ TEST_F(ServiceTest, GetManagedObjectsListsEveryContainer) {
   for (const auto& [path, interfaces] : objects) {
     paths.insert(path);
     ASSERT_TRUE(interfaces.count(names::kContainerInterface)) << path;
-    EXPECT_EQ(interfaces.at(names::kContainerInterface).size(), 35u);
+    EXPECT_EQ(interfaces.at(names::kContainerInterface).size(), 36u);
   }
   EXPECT_EQ(paths, (std::set<std::string>{path_of(nginx_), path_of(web_), path_of(pending_)}));
   EXPECT_EQ(objects.at(sdbus::ObjectPath(path_of(nginx_)))
@@ -713,7 +750,7 @@ TEST(ServiceApiXml, EveryMemberIsDocumented) {
     EXPECT_NE((*it)[3].str().find("<doc:doc>"), std::string::npos)
         << (*it)[1] << " " << (*it)[2] << " has no <doc:doc>";
   }
-  EXPECT_EQ(members, 8 + 4 + 12 + 35);  // methods, signals, Manager and Container properties
+  EXPECT_EQ(members, 8 + 4 + 12 + 36);  // methods, signals, Manager and Container properties
   std::regex interface("<interface name=\"([^\"]+)\">\\s*<doc:doc>");
   EXPECT_EQ(std::distance(std::sregex_iterator(xml.begin(), xml.end(), interface),
                           std::sregex_iterator()),

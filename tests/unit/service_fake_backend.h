@@ -42,6 +42,7 @@ class FakeBackend : public ServiceBackend {
   }
 
   FindResult find_by_pid(std::uint32_t pid) const override {
+    if (pid == kNoSuchPid) return {FindStatus::no_such_process, ""};
     auto found = pids_.find(pid);
     if (found == pids_.end() || !containers_.count(found->second)) return {};
     return {FindStatus::found, found->second};
@@ -52,6 +53,12 @@ class FakeBackend : public ServiceBackend {
     auto found = stats_.find(id);
     return found == stats_.end() ? CgroupStats{} : found->second;
   }
+
+  std::vector<ProcessSnapshot> processes(const std::string& id) const override {
+    auto found = processes_.find(id);
+    return found == processes_.end() ? std::vector<ProcessSnapshot>{} : found->second;
+  }
+  void call_denied() override { ++denied_; }
 
   std::vector<RuntimeSnapshot> runtimes() const override { return runtimes_; }
   bool enrichment_enabled() const override { return enrichment_; }
@@ -74,7 +81,10 @@ class FakeBackend : public ServiceBackend {
 
   std::map<std::string, ContainerSnapshot> containers_;
   std::map<std::uint32_t, std::string> pids_;  // pid → container id
+  static constexpr std::uint32_t kNoSuchPid = 999999;
   std::map<std::string, CgroupStats> stats_;
+  std::map<std::string, std::vector<ProcessSnapshot>> processes_;
+  int denied_ = 0;
   mutable int stats_reads_ = 0;
   std::vector<RuntimeSnapshot> runtimes_;
   bool enrichment_ = true;

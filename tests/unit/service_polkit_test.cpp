@@ -101,6 +101,8 @@ TEST_P(PolkitActionTest, DenialIsAccessDenied) {
   auto [name, message] = call(GetParam().method);
   EXPECT_EQ(name, names::kErrorAccessDenied);
   EXPECT_THAT(message, HasSubstr(GetParam().action));
+  // Counted for the metrics too.
+  service_->run([](FakeBackend& backend, DbusService&) { EXPECT_EQ(backend.denied_, 1); });
 }
 
 TEST_P(PolkitActionTest, ChallengeWithoutInteractionSaysSo) {

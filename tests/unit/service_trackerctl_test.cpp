@@ -265,6 +265,58 @@ TEST_F(TrackerctlTest, StatusShowsTheDaemon) {
   EXPECT_EQ(json["runtimes"].size(), 2u);
 }
 
+TEST_F(TrackerctlTest, StatusShowsTheCounters) {
+  start();
+  service_->run([](FakeBackend& backend, DbusService& service) {
+    backend.counters_.cgroup_events_lost = 2;
+    backend.counters_.process_events_lost = 5;
+    backend.counters_.events_held = 4;
+    backend.counters_.events_released_early = 1;
+    backend.counters_.reconciles = 3;
+    backend.counters_.lookalike_cgroups = 6;
+    backend.counters_.state_map_failures = 8;
+    service.manager_changed();
+  });
+  auto result = trackerctl({"status"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  for (const char* line : {"(cgroup: 2, process: 5)", "Events held: 4 (released early: 1)",
+                           "Reconciles: 3", "Look-alikes: 6", "Map failures: 8", "Denied calls: 0"})
+    EXPECT_THAT(result.out, HasSubstr(line));
+  auto json = parse(trackerctl({"status", "--json"}).out);
+  EXPECT_EQ(json["processEventsLost"].asUInt64(), 5u);
+  EXPECT_EQ(json["eventsReleasedEarly"].asUInt64(), 1u);
+  EXPECT_EQ(json["stateMapFailures"].asUInt64(), 8u);
+  EXPECT_EQ(json["deniedCalls"].asUInt64(), 0u);
+}
+
+TEST_F(TrackerctlTest, MetricsPrintsTheDaemonsText) {
+  start();
+  const std::string text =
+      "# HELP tracker_containers Containers tracked right now.\n"
+      "# TYPE tracker_containers gauge\ntracker_containers 3\n";
+  service_->run([&](FakeBackend& backend, DbusService&) { backend.metrics_ = text; });
+  auto result = trackerctl({"metrics"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_EQ(result.out, text);
+  EXPECT_EQ(parse(trackerctl({"metrics", "--json"}).out)["metrics"].asString(), text);
+}
+
+TEST_F(TrackerctlTest, ContainerShowsItsProcessesAsATree) {
+  start();
+  service_->run([&](FakeBackend& backend, DbusService&) {
+    backend.processes_[web_] = {{4321, 4300, "nginx"}, {4400, 4321, "worker\x1b"}};
+  });
+  auto result = trackerctl({"container", "web"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("Processes: 2\n"));
+  EXPECT_THAT(result.out, HasSubstr("└─4321 nginx\n"));
+  EXPECT_THAT(result.out, HasSubstr("  └─4400 worker\\x1b\n"));
+  auto json = parse(trackerctl({"container", "--json", "web"}).out);
+  ASSERT_EQ(json["processes"].size(), 2u);
+  EXPECT_EQ(json["processes"][1]["ppid"].asUInt(), 4321u);
+  EXPECT_EQ(json["processes"][1]["comm"].asString(), "worker\x1b");
+}
+
 TEST_F(TrackerctlTest, ReloadAndEnrichmentReachTheBackend) {
   start();
   EXPECT_EQ(trackerctl({"reload"}).status, 0);

@@ -224,5 +224,29 @@ TEST(Format, BytesAndCpuTime) {
   EXPECT_EQ(format_cpu_time(3'720'000'000'000), "1h 2min");
 }
 
+TEST(ProcessTree, DrawsChildrenBelowTheirParent) {
+  // The init's parent (the runtime's shim, 50) is outside the container.
+  std::vector<ProcessRow> processes = {{100, 50, "init"},
+                                       {120, 100, "worker"},
+                                       {130, 100, "logger"},
+                                       {121, 120, "child"},
+                                       {200, 50, "exec'd"}};
+  EXPECT_EQ(process_tree(processes), (std::vector<std::string>{
+                                         "├─100 init",
+                                         "│ ├─120 worker",
+                                         "│ │ └─121 child",
+                                         "│ └─130 logger",
+                                         "└─200 exec'd",
+                                     }));
+}
+
+TEST(ProcessTree, EscapesNamesAndSurvivesOddParents) {
+  // A process may name itself anything; a pid that is its own parent (0 for
+  // the first process of a PID namespace seen from outside) is a root.
+  EXPECT_EQ(process_tree({{7, 7, "\x1b[31mred"}, {8, 0, "a\nb"}}),
+            (std::vector<std::string>{"├─7 \\x1b[31mred", "└─8 a\\nb"}));
+  EXPECT_TRUE(process_tree({}).empty());
+}
+
 }  // namespace
 }  // namespace tracker::ctl
