@@ -11,6 +11,7 @@
 #include "config/options.h"
 #include "events/output_stream.h"
 #include "kernel/probes.h"
+#include "registry/name_index.h"
 #include "service/backend.h"
 #include "service/reconnecting_service.h"
 #include "util/event_loop.h"
@@ -29,7 +30,10 @@ class Daemon : public ServiceBackend, public ContainerListener {
   // ServiceBackend
   std::vector<ContainerSnapshot> containers() const override;
   std::optional<ContainerSnapshot> container(const std::string& id) const override;
+  void for_each(const std::function<void(const ContainerSnapshot&)>& visit) const override;
+  std::size_t count() const override { return announced_; }
   FindResult find(const std::string& id_prefix_or_name) const override;
+  FindResult find_by_cgroup_id(std::uint64_t cgroup_id) const override;
   std::vector<RuntimeSnapshot> runtimes() const override;
   bool enrichment_enabled() const override;
   std::uint64_t events_lost() const override;
@@ -67,6 +71,9 @@ class Daemon : public ServiceBackend, public ContainerListener {
   std::unique_ptr<JournalListener> journal_;
   std::unique_ptr<ReconnectingService> dbus_;
   ServiceEvents* service_events_ = nullptr;
+  // The containers the listeners were told of (ServiceBackend's), and their names.
+  std::size_t announced_ = 0;
+  NameIndex names_;
   bool ready_ = false;
   std::chrono::steady_clock::time_point ready_deadline_;
   std::uint64_t lost_seen_ = 0;
