@@ -26,6 +26,10 @@ class CommandError : public std::runtime_error {
   std::string name_;
 };
 
+// Lets polkit ask the user for a password (sd-bus's allow-interactive-
+// authorization flag) in every later call on the connection `proxy` uses.
+void allow_interactive_authorization(sdbus::IProxy& proxy);
+
 // A D-Bus error of `method` as a CommandError with a message for people.
 CommandError describe_error(const sdbus::Error& error, std::string_view method);
 
