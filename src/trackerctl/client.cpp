@@ -115,11 +115,15 @@ PropertyMap Client::container_properties(const sdbus::ObjectPath& path) {
 std::map<sdbus::ObjectPath, PropertyMap> Client::all_container_properties() {
   auto proxy = sdbus::createProxy(*connection_, dbus_names::kBusName, dbus_names::kManagerPath);
   std::map<sdbus::ObjectPath, std::map<std::string, PropertyMap>> objects;
-  invoke("GetManagedObjects", [&] {
+  try {
     proxy->callMethod("GetManagedObjects")
         .onInterface("org.freedesktop.DBus.ObjectManager")
         .storeResultsTo(objects);
-  });
+  } catch (const sdbus::Error& error) {
+    // More containers than one reply may carry: what ListContainers says must do.
+    if (error.getName() == dbus_names::kErrorLimitsExceeded) return {};
+    throw describe_error(error, "GetManagedObjects");
+  }
   std::map<sdbus::ObjectPath, PropertyMap> containers;
   for (auto& [path, interfaces] : objects) {
     auto found = interfaces.find(std::string(dbus_names::kContainerInterface));

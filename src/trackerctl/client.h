@@ -72,7 +72,8 @@ class Client {
   PropertyMap container_properties(const sdbus::ObjectPath& path);
   // The properties of every container by object path, in one call
   // (ObjectManager.GetManagedObjects). Needs a passed inspect check first,
-  // e.g. ListContainers.
+  // e.g. ListContainers. Empty when there are more containers than one reply
+  // may carry (LimitsExceeded).
   std::map<sdbus::ObjectPath, PropertyMap> all_container_properties();
 
   // Runs `call`, turning a D-Bus error of `method` into a CommandError.
