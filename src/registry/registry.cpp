@@ -68,6 +68,7 @@ void Registry::add_lookalike(std::uint64_t cgroup_id, std::string_view path) {
 std::shared_ptr<ContainerRecord> Registry::drop(const std::string& id) {
   auto known = by_id_.find(id);
   auto record = std::move(known->second.record);
+  sorted_.erase(known->first);
   by_id_.erase(known);
   cgroups_.erase(record->cgroup_id);
   for (auto sub : record->sub_cgroups) cgroups_.erase(sub);
@@ -126,7 +127,8 @@ Registry::Added Registry::add_cgroup(std::uint64_t cgroup_id, std::string_view p
   record->owner_uid = owner_uid(path);
   record->origin = origin;
   record->created_ns = created_ns;
-  by_id_[record->ref.id] = {record, std::string(path)};
+  auto entry = by_id_.insert_or_assign(record->ref.id, Known{record, std::string(path)}).first;
+  sorted_[entry->first] = &entry->second;
   cgroups_[cgroup_id] = {record, true};
   added.container = record;
   added.new_container = true;
@@ -149,7 +151,10 @@ Registry::Removed Registry::remove_cgroup(std::uint64_t cgroup_id) {
   for (auto sub : record->sub_cgroups) cgroups_.erase(sub);
   record->sub_cgroups.clear();
   record->removed = true;
-  by_id_.erase(record->ref.id);
+  if (auto known = by_id_.find(record->ref.id); known != by_id_.end()) {
+    sorted_.erase(known->first);
+    by_id_.erase(known);
+  }
   return {record, true};
 }
 
@@ -171,6 +176,14 @@ bool Registry::is_root_cgroup(std::uint64_t cgroup_id) const {
 void Registry::for_each(
     const std::function<void(const std::shared_ptr<ContainerRecord>&)>& visit) const {
   for (auto& [id, known] : by_id_) visit(known.record);
+}
+
+void Registry::for_each_with_prefix(
+    std::string_view prefix,
+    const std::function<bool(const std::shared_ptr<ContainerRecord>&)>& visit) const {
+  for (auto it = sorted_.lower_bound(prefix); it != sorted_.end() && it->first.starts_with(prefix);
+       ++it)
+    if (!visit(it->second->record)) return;
 }
 
 void Registry::prune_lookalikes(const std::function<bool(std::uint64_t cgroup_id)>& present) {

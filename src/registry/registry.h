@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,6 +103,11 @@ class Registry {
 
   std::size_t size() const { return by_id_.size(); }
   void for_each(const std::function<void(const std::shared_ptr<ContainerRecord>&)>& visit) const;
+  // The containers whose id starts with `prefix` (every one for ""), in id
+  // order, until `visit` returns false: O(log n) to the first.
+  void for_each_with_prefix(
+      std::string_view prefix,
+      const std::function<bool(const std::shared_ptr<ContainerRecord>&)>& visit) const;
 
   // Look-alike cgroups seen so far (each counted once while it exists).
   std::uint64_t lookalike_cgroups() const { return lookalike_count_; }
@@ -127,6 +133,7 @@ class Registry {
 
   std::unordered_map<std::uint64_t, CgroupEntry> cgroups_;
   std::unordered_map<std::string, Known> by_id_;
+  std::map<std::string_view, const Known*> sorted_;  // by_id_ in id order (its keys, its values)
   std::unordered_map<std::uint64_t, std::string> lookalikes_;  // cgroup id → path
   std::uint64_t lookalike_count_ = 0;
   std::optional<ContainerdTasks> containerd_tasks_;

@@ -3,12 +3,10 @@
 #include <systemd/sd-bus.h>
 
 #include <cstdint>
-#include <map>
+#include <optional>
 
 #include <fmt/format.h>
-#include <sdbus-c++/sdbus-c++.h>
 
-#include "service/bus_util.h"
 #include "service/dbus_names.h"
 #include "util/log.h"
 
@@ -42,14 +40,21 @@ void guarded(const Authorizer::Done& done, Body&& body) {
   }
 }
 
+// The error a reply carries, if it is one.
+struct ReplyError {
+  std::string name;
+  std::string message;
+};
+std::optional<ReplyError> error_of(sd_bus_message* reply) {
+  const sd_bus_error* error = sd_bus_message_get_error(reply);
+  if (!error) return std::nullopt;
+  return ReplyError{error->name ? error->name : "", error->message ? error->message : ""};
+}
+
 }  // namespace
 
-Authorizer::Authorizer(sdbus::IConnection& connection, AuthorizerOptions options)
-    : options_(options),
-      pending_(options.limits),
-      bus_(sdbus::createProxy(connection, "org.freedesktop.DBus", "/org/freedesktop/DBus")),
-      polkit_(sdbus::createProxy(connection, "org.freedesktop.PolicyKit1",
-                                 "/org/freedesktop/PolicyKit1/Authority")) {}
+Authorizer::Authorizer(sd_bus* bus, AuthorizerOptions options)
+    : bus_(bus), options_(options), pending_(options.limits) {}
 
 Authorizer::~Authorizer() = default;
 
@@ -88,28 +93,26 @@ void Authorizer::check(const std::string& sender, bool interactive, const std::s
       ask_polkit(sender, known->second, interactive, action, std::move(done));
     return;
   }
-  auto call = bus_->createMethodCall("org.freedesktop.DBus", "GetConnectionUnixUser");
-  call << sender;
-  bus_->callMethod(
-      call,
-      [this, sender, interactive, action, done, allow](sdbus::MethodReply& reply,
-                                                       const sdbus::Error* error) {
+  auto call = new_method_call(bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus", "GetConnectionUnixUser");
+  ensure(sd_bus_message_append(call.get(), "s", sender.c_str()), "cannot build a call");
+  calls_.call(
+      call.get(), usec(options_.timeout),
+      [this, sender, interactive, action, done, allow](sd_bus_message* reply) {
         guarded(done, [&] {
-          if (error) {
-            done(denied(
-                fmt::format("Cannot identify the caller {}: {}", sender, error->getMessage())));
+          if (auto error = error_of(reply)) {
+            done(denied(fmt::format("Cannot identify the caller {}: {}", sender, error->message)));
             return;
           }
           std::uint32_t uid = 0;
-          reply >> uid;
+          ensure(sd_bus_message_read(reply, "u", &uid), "cannot read the caller's uid");
           remember_uid(sender, uid);
           if (privileged(uid))
             allow();
           else
             ask_polkit(sender, uid, interactive, action, done);
         });
-      },
-      usec(options_.timeout));
+      });
 }
 
 void Authorizer::ask_polkit(const std::string& sender, uid_t uid, bool interactive,
@@ -122,34 +125,36 @@ void Authorizer::ask_polkit(const std::string& sender, uid_t uid, bool interacti
     return;
   }
   auto call =
-      polkit_->createMethodCall("org.freedesktop.PolicyKit1.Authority", "CheckAuthorization");
-  sdbus::Struct<std::string, std::map<std::string, sdbus::Variant>> subject{
-      std::string("system-bus-name"), std::map<std::string, sdbus::Variant>{{"name", sender}}};
-  call << subject << action << std::map<std::string, std::string>{}
-       << std::uint32_t{interactive ? kAllowUserInteraction : 0} << std::string();
+      new_method_call(bus_, "org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
+                      "org.freedesktop.PolicyKit1.Authority", "CheckAuthorization");
+  ensure(sd_bus_message_append(call.get(), "(sa{sv})sa{ss}us", "system-bus-name", 1, "name", "s",
+                               sender.c_str(), action.c_str(), 0,
+                               std::uint32_t{interactive ? kAllowUserInteraction : 0}, ""),
+         "cannot build a polkit check");
   auto timeout = interactive ? options_.interactive_timeout : options_.timeout;
-  polkit_->callMethod(
-      call,
+  calls_.call(
+      call.get(), usec(timeout),
       // The ticket holds the check's place until this handler is dropped:
       // after the answer, or with the connection.
-      [this, sender, interactive, action, done, ticket = std::move(admission.ticket)](
-          sdbus::MethodReply& reply, const sdbus::Error* error) {
+      [this, sender, interactive, action, done,
+       ticket = std::move(admission.ticket)](sd_bus_message* reply) {
         guarded(done, [&] {
-          if (error) {
-            bool unavailable = error->getName().rfind("org.freedesktop.DBus.Error.", 0) == 0;
+          if (auto error = error_of(reply)) {
+            bool unavailable = error->name.rfind("org.freedesktop.DBus.Error.", 0) == 0;
             log(LogLevel::warning, "polkit", "cannot check {} for {}: {}: {}", action, sender,
-                error->getName(), error->getMessage());
-            done(denied(
-                unavailable
-                    ? fmt::format("polkit is unavailable ({}), so only root is allowed",
-                                  error->getName())
-                    : fmt::format("polkit could not check {}: {}", action, error->getMessage())));
+                error->name, error->message);
+            done(
+                denied(unavailable
+                           ? fmt::format("polkit is unavailable ({}), so only root is allowed",
+                                         error->name)
+                           : fmt::format("polkit could not check {}: {}", action, error->message)));
             return;
           }
-          sdbus::Struct<bool, bool, std::map<std::string, std::string>> result;
-          reply >> result;
-          bool authorized = std::get<0>(result);
-          bool challenge = std::get<1>(result);
+          int authorized = 0, challenge = 0;
+          ensure(sd_bus_message_enter_container(reply, 'r', "bba{ss}"),
+                 "cannot read polkit's answer");
+          ensure(sd_bus_message_read(reply, "bb", &authorized, &challenge),
+                 "cannot read polkit's answer");
           if (authorized) {
             if (action == dbus_names::kActionInspect) grant_reads(sender);
             done(std::nullopt);
@@ -162,8 +167,7 @@ void Authorizer::ask_polkit(const std::string& sender, uid_t uid, bool interacti
             done(denied(fmt::format("Not authorized for {}", action)));
           }
         });
-      },
-      usec(timeout));
+      });
 }
 
 bool Authorizer::may_read_containers(sd_bus_message* call) {

@@ -9,16 +9,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "service/bus_util.h"
 #include "service/pending_checks.h"
-
-struct sd_bus_message;
-
-namespace sdbus {
-class IConnection;
-class IProxy;
-class MethodReply;
-class Error;
-}  // namespace sdbus
 
 namespace tracker {
 
@@ -49,12 +41,12 @@ class Authorizer {
   // nullopt: allowed.
   using Done = std::function<void(const std::optional<Denial>& denial)>;
 
-  Authorizer(sdbus::IConnection& connection, AuthorizerOptions options);
+  Authorizer(sd_bus* bus, AuthorizerOptions options);
   ~Authorizer();
 
   void check(const std::string& sender, bool interactive, const std::string& action, Done done);
 
-  // Synchronous, for property getters (sdbus-c++ has no asynchronous getters):
+  // Synchronous, for property getters (sd-bus has no asynchronous getters):
   // privileged callers, and peers that passed the inspect check recently.
   bool may_read_containers(sd_bus_message* call);
 
@@ -65,14 +57,14 @@ class Authorizer {
   void grant_reads(const std::string& sender);
   bool privileged(uid_t uid) const;
 
+  sd_bus* bus_;
   AuthorizerOptions options_;
   PendingChecks pending_;
-  std::unique_ptr<sdbus::IProxy> bus_;
-  std::unique_ptr<sdbus::IProxy> polkit_;
   // Unique names are never reused on a bus, so neither map needs invalidation;
   // both are bounded.
   std::unordered_map<std::string, uid_t> uids_;
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> read_grants_;
+  PendingCalls calls_;  // declared last: dropped first, with the handlers that use the rest
 };
 
 }  // namespace tracker

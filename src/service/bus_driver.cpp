@@ -2,8 +2,12 @@
 
 #include <poll.h>
 #include <sys/epoll.h>
+#include <systemd/sd-bus.h>
+#include <time.h>
 
+#include <cstring>
 #include <exception>
+#include <stdexcept>
 
 #include <sdbus-c++/IConnection.h>
 
@@ -24,15 +28,62 @@ std::uint32_t epoll_events(short poll_events) {
   return events;
 }
 
+int checked(int r, const char* what) {
+  if (r < 0) throw std::runtime_error(std::string(what) + ": " + std::strerror(-r));
+  return r;
+}
+
+std::uint64_t monotonic_usec() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000 +
+         static_cast<std::uint64_t>(now.tv_nsec) / 1000;
+}
+
 }  // namespace
 
+BusDriver::BusDriver(EventLoop& loop, sd_bus* bus, FailureHandler on_failure)
+    : BusDriver(
+          loop,
+          Connection{
+              [bus] {
+                Wait wait;
+                wait.fd = checked(sd_bus_get_fd(bus), "cannot get the bus fd");
+                wait.events = static_cast<short>(
+                    checked(sd_bus_get_events(bus), "cannot get the bus events"));
+                std::uint64_t until = 0;
+                checked(sd_bus_get_timeout(bus, &until), "cannot get the bus timeout");
+                if (until != UINT64_MAX) {
+                  auto now = monotonic_usec();
+                  wait.timeout = std::chrono::microseconds(until > now ? until - now : 0);
+                }
+                return wait;
+              },
+              [bus] { return checked(sd_bus_process(bus, nullptr), "bus processing failed") > 0; }},
+          std::move(on_failure)) {}
+
 BusDriver::BusDriver(EventLoop& loop, sdbus::IConnection& connection, FailureHandler on_failure)
-    : loop_(loop), connection_(connection), on_failure_(std::move(on_failure)) {
+    : BusDriver(loop,
+                Connection{[&connection] {
+                             auto data = connection.getEventLoopPollData();
+                             Wait wait;
+                             wait.fd = data.fd;
+                             wait.events = data.events;
+                             if (auto timeout = data.getRelativeTimeout())
+                               wait.timeout =
+                                   std::chrono::duration_cast<std::chrono::microseconds>(*timeout);
+                             return wait;
+                           },
+                           [&connection] { return connection.processPendingRequest(); }},
+                std::move(on_failure)) {}
+
+BusDriver::BusDriver(EventLoop& loop, Connection connection, FailureHandler on_failure)
+    : loop_(loop), connection_(std::move(connection)), on_failure_(std::move(on_failure)) {
   timer_fd_ = loop_.timer([this] { process(); });
   try {
-    auto data = connection_.getEventLoopPollData();
-    events_ = epoll_events(data.events);
-    if (loop_.watch(data.fd, events_, [this] { process(); })) fd_ = data.fd;
+    auto wait = connection_.wait();
+    events_ = epoll_events(wait.events);
+    if (loop_.watch(wait.fd, events_, [this] { process(); })) fd_ = wait.fd;
   } catch (const std::exception& error) {
     log(LogLevel::error, "dbus", "cannot watch the bus connection: {}", error.what());
   }
@@ -59,7 +110,7 @@ void BusDriver::schedule() {
 void BusDriver::process() {
   if (fd_ < 0) return;
   try {
-    for (int i = 0; i < kBatch && connection_.processPendingRequest(); ++i) {
+    for (int i = 0; i < kBatch && connection_.process(); ++i) {
     }
     update();
   } catch (const std::exception& error) {
@@ -68,11 +119,11 @@ void BusDriver::process() {
 }
 
 void BusDriver::update() {
-  auto data = connection_.getEventLoopPollData();
-  auto events = epoll_events(data.events);
+  auto wait = connection_.wait();
+  auto events = epoll_events(wait.events);
   if (events != events_ && loop_.modify(fd_, events)) events_ = events;
-  if (auto timeout = data.getRelativeTimeout())
-    loop_.arm(timer_fd_, *timeout);
+  if (wait.timeout)
+    loop_.arm(timer_fd_, *wait.timeout);
   else
     loop_.disarm(timer_fd_);
 }

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+
+struct sd_bus;
 
 namespace sdbus {
 class IConnection;
@@ -13,15 +17,17 @@ namespace tracker {
 
 class EventLoop;
 
-// Runs an sdbus-c++ connection on an EventLoop instead of a thread of its own:
-// the connection's fd is watched for what sd-bus asks (POLLIN, and POLLOUT while
-// messages wait to be written) and a one-shot timer follows sd-bus's timeout
-// (method call timeouts, messages already read but not yet dispatched). Every
-// handler, reply and signal of the connection thus runs on the loop's thread.
+// Runs a bus connection (sd-bus's, or an sdbus-c++ one in trackerctl and the
+// tests) on an EventLoop instead of a thread of its own: the connection's fd is
+// watched for what sd-bus asks (POLLIN, and POLLOUT while messages wait to be
+// written) and a one-shot timer follows sd-bus's timeout (method call timeouts,
+// messages already read but not yet dispatched). Every handler, reply and
+// signal of the connection thus runs on the loop's thread.
 class BusDriver {
  public:
   using FailureHandler = std::function<void(const std::string& why)>;
 
+  BusDriver(EventLoop& loop, sd_bus* bus, FailureHandler on_failure);
   BusDriver(EventLoop& loop, sdbus::IConnection& connection, FailureHandler on_failure);
   ~BusDriver();
   BusDriver(const BusDriver&) = delete;
@@ -33,12 +39,24 @@ class BusDriver {
   bool connected() const { return fd_ >= 0; }
 
  private:
+  // What sd-bus waits for: its fd, the poll events and, if any, the time left.
+  struct Wait {
+    int fd = -1;
+    short events = 0;
+    std::optional<std::chrono::microseconds> timeout;
+  };
+  struct Connection {
+    std::function<Wait()> wait;     // throws when the connection failed
+    std::function<bool()> process;  // one message; false when idle; throws on failure
+  };
+
+  BusDriver(EventLoop& loop, Connection connection, FailureHandler on_failure);
   void process();
   void update();
   void fail(const std::string& why);
 
   EventLoop& loop_;
-  sdbus::IConnection& connection_;
+  Connection connection_;
   FailureHandler on_failure_;
   int fd_ = -1;
   std::uint32_t events_ = 0;

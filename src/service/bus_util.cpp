@@ -1,32 +1,8 @@
 #include "service/bus_util.h"
 
-#include <systemd/sd-bus.h>
-
-#include <sdbus-c++/IConnection.h>
-#include <sdbus-c++/IObject.h>
-#include <sdbus-c++/Message.h>
+#include "util/log.h"
 
 namespace tracker {
-namespace {
-
-// A pointer to the protected member, formed inside a derived class: the
-// standard way to read it without undefined behaviour.
-struct MessageAccess : sdbus::Message {
-  static void* sdbus::Message::*handle() { return &MessageAccess::msg_; }
-};
-
-}  // namespace
-
-sd_bus_message* raw_message(const sdbus::Message& message) {
-  return static_cast<sd_bus_message*>(message.*MessageAccess::handle());
-}
-
-sd_bus* raw_bus(sdbus::IConnection& connection) {
-  // Any message built on the connection knows its bus; nothing is sent.
-  auto object = sdbus::createObject(connection, "/");
-  auto signal = object->createSignal("org.khulnasoft.Tracker1.Internal", "Probe");
-  return sd_bus_message_get_bus(raw_message(signal));
-}
 
 Caller current_caller(sd_bus* bus) {
   Caller caller;
@@ -46,6 +22,33 @@ uid_t sender_uid(sd_bus_message* message) {
   if (sd_bus_creds_get_euid(creds, &uid) < 0) uid = static_cast<uid_t>(-1);
   sd_bus_creds_unref(creds);
   return uid;
+}
+
+void PendingCalls::call(sd_bus_message* call, std::uint64_t timeout_usec, Handler handler) {
+  auto entry = calls_.emplace(calls_.end());
+  entry->owner = this;
+  entry->self = entry;
+  entry->handler = std::move(handler);
+  sd_bus_slot* slot = nullptr;
+  int r = sd_bus_call_async(nullptr, &slot, call, &PendingCalls::on_reply, &*entry, timeout_usec);
+  if (r < 0) {
+    calls_.erase(entry);
+    ensure(r, "cannot send a method call");
+  }
+  entry->slot.reset(slot);
+}
+
+int PendingCalls::on_reply(sd_bus_message* reply, void* userdata, sd_bus_error*) {
+  auto* call = static_cast<Call*>(userdata);
+  auto handler = std::move(call->handler);
+  // sd-bus holds the slot until this returns: dropping ours here is safe.
+  call->owner->calls_.erase(call->self);
+  try {
+    handler(reply);
+  } catch (const std::exception& error) {
+    log(LogLevel::error, "dbus", "a reply handler failed: {}", error.what());
+  }
+  return 0;
 }
 
 }  // namespace tracker

@@ -4,14 +4,14 @@
 #include <memory>
 #include <string>
 
-#include <sdbus-c++/IConnection.h>
-
 #include "service/authorizer.h"
 #include "service/backend.h"
+#include "service/sd_bus_handles.h"
 
 namespace tracker {
 
 class BusDriver;
+class ContainerObjects;
 class EventLoop;
 class ManagerObject;
 struct ObjectContext;
@@ -19,28 +19,32 @@ struct ObjectContext;
 struct DbusServiceOptions {
   std::string bus_name = "org.khulnasoft.Tracker1";
   AuthorizerOptions authorization;
+  // The largest reply tracker sends: dbus-daemon's max_message_size on the
+  // system bus (32 MiB). GetManagedObjects is refused beyond it.
+  std::size_t max_reply_bytes = 32 * 1024 * 1024;
   // Called once, on the loop thread, when the bus connection is lost.
   std::function<void(const std::string& why)> on_disconnect;
 };
 
 // The result of opening a bus: a connection, or why there is none.
 struct BusConnection {
-  std::unique_ptr<sdbus::IConnection> connection;
+  BusPtr connection;
   std::string error;
 };
 // The system bus ($DBUS_SYSTEM_BUS_ADDRESS is honoured), or the bus at
 // `address`. No name is requested: DbusService::start() does that last.
 BusConnection open_bus(const std::string& address = "");
 
-// tracker's face on the system bus: exports /org/khulnasoft/Tracker1 and one
-// object per container, authorizes callers with polkit, and turns the
-// daemon's ServiceEvents into objects, signals and PropertiesChanged. It runs
-// the connection on `loop` (see BusDriver): construct, call, and destroy it
-// on the loop thread.
+// tracker's face on the system bus, served with sd-bus: exports
+// /org/khulnasoft/Tracker1 and an object per container (read from the backend
+// when asked, see ContainerObjects), authorizes callers with polkit, and turns
+// the daemon's ServiceEvents into signals and PropertiesChanged. It runs the
+// connection on `loop` (see BusDriver): construct, call, and destroy it on the
+// loop thread.
 class DbusService final : public ServiceEvents {
  public:
-  DbusService(EventLoop& loop, std::unique_ptr<sdbus::IConnection> connection,
-              ServiceBackend& backend, DbusServiceOptions options = {});
+  DbusService(EventLoop& loop, BusPtr connection, ServiceBackend& backend,
+              DbusServiceOptions options = {});
   ~DbusService() override;
   DbusService(const DbusService&) = delete;
   DbusService& operator=(const DbusService&) = delete;
@@ -57,17 +61,17 @@ class DbusService final : public ServiceEvents {
   void manager_changed() override;
 
  private:
-  void add(ContainerSnapshot container);
   template <typename Work>
   void guarded(const char* what, Work&& work);
 
   EventLoop& loop_;
   ServiceBackend& backend_;
   DbusServiceOptions options_;
-  std::unique_ptr<sdbus::IConnection> connection_;
+  BusPtr connection_;
   std::unique_ptr<BusDriver> driver_;
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<ObjectContext> context_;
+  std::unique_ptr<ContainerObjects> containers_;
   std::unique_ptr<ManagerObject> manager_;
   bool started_ = false;
 };

@@ -1,65 +1,68 @@
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
-#include "dbus/tracker1_adaptor.h"
 #include "service/backend.h"
+#include "service/container_objects.h"
 #include "service/object_context.h"
+#include "service/property_rows.h"
+#include "service/sd_bus_handles.h"
 
 namespace tracker {
 
 // /org/khulnasoft/Tracker1: the Manager interface and the ObjectManager of the
 // container objects. Every method is asynchronous: it is answered once polkit
 // has, from a later bus callback.
-class ManagerObject final
-    : public sdbus::AdaptorInterfaces<org::khulnasoft::Tracker1::Manager_adaptor,
-                                      sdbus::ObjectManager_adaptor, sdbus::Properties_adaptor> {
+class ManagerObject {
  public:
-  using ContainerList = std::vector<
-      sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string,
-                    std::string, bool, std::string, uint64_t, sdbus::ObjectPath>>;
-  using RuntimeList = std::vector<sdbus::Struct<std::string, std::string, bool, bool, std::string,
-                                                uint64_t, uint64_t, uint32_t, std::string>>;
-
-  ManagerObject(sdbus::IConnection& connection, ObjectContext& context);
+  ManagerObject(ObjectContext& context, ContainerObjects& containers);
   ~ManagerObject();
+  ManagerObject(const ManagerObject&) = delete;
+  ManagerObject& operator=(const ManagerObject&) = delete;
 
   // PropertiesChanged for the properties whose value differs from the last one sent.
   void refresh();
 
+  void emit_container_added(const std::string& id);
+  void emit_container_exited(const ContainerSnapshot& container);
+  void emit_container_removed(const std::string& id);
+  void emit_container_enriched(const std::string& id);
+
+  ServiceBackend& backend() { return context_.backend; }
+  std::uint32_t container_count() const;
+  std::uint64_t denied_calls() const { return denied_calls_; }
+
  private:
-  template <typename... Results, typename Serve>
-  void authorized(sdbus::Result<Results...>&& result, const char* action, Serve&& serve);
+  // Answers `call` by `serve` (which sends the reply, or throws BusError)
+  // once the caller is authorized for `action`, else with the denial.
+  using Serve = std::function<void(sd_bus_message* call)>;
+  int authorized(sd_bus_message* call, const char* action, Serve serve);
+  std::string path_of(const ServiceBackend::FindResult& found, const std::string& what) const;
+  void emit(const char* member, const char* types, const std::string& id);
 
-  void ListContainers(sdbus::Result<ContainerList>&& result) override;
-  void GetContainer(sdbus::Result<sdbus::ObjectPath>&& result, std::string id) override;
-  void GetContainerByPID(sdbus::Result<sdbus::ObjectPath>&& result, uint32_t pid) override;
-  void GetContainerByCgroupId(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id) override;
-  void ListRuntimes(sdbus::Result<RuntimeList>&& result) override;
-  void GetMetrics(sdbus::Result<std::string>&& result) override;
-  void Reload(sdbus::Result<>&& result) override;
-  void SetEnrichment(sdbus::Result<>&& result, bool enabled) override;
-
-  std::string Version() override;
-  bool EnrichmentEnabled() override;
-  uint32_t ContainerCount() override;
-  uint64_t EventsLost() override;
-  uint64_t LookalikeCgroups() override;
-  uint64_t StateMapFailures() override;
-  uint64_t CgroupEventsLost() override;
-  uint64_t ProcessEventsLost() override;
-  uint64_t EventsHeld() override;
-  uint64_t EventsReleasedEarly() override;
-  uint64_t Reconciles() override;
-  uint64_t DeniedCalls() override;
-
-  sdbus::ObjectPath path_of(const ServiceBackend::FindResult& found, const std::string& what);
+  static int list_containers(sd_bus_message* call, void* userdata, sd_bus_error* error);
+  static int get_container(sd_bus_message* call, void* userdata, sd_bus_error* error);
+  static int get_container_by_pid(sd_bus_message* call, void* userdata, sd_bus_error* error);
+  static int get_container_by_cgroup_id(sd_bus_message* call, void* userdata, sd_bus_error* error);
+  static int list_runtimes(sd_bus_message* call, void* userdata, sd_bus_error* error);
+  static int get_metrics(sd_bus_message* call, void* userdata, sd_bus_error* error);
+  static int reload(sd_bus_message* call, void* userdata, sd_bus_error* error);
+  static int set_enrichment(sd_bus_message* call, void* userdata, sd_bus_error* error);
+  static int get(sd_bus* bus, const char* path, const char* interface, const char* property,
+                 sd_bus_message* reply, void* userdata, sd_bus_error* error);
 
   ObjectContext& context_;
+  ContainerObjects& containers_;
   bool sent_enrichment_ = false;
-  uint32_t sent_count_ = 0;
-  uint64_t sent_events_lost_ = 0;
-  uint64_t denied_calls_ = 0;
+  std::uint32_t sent_count_ = 0;
+  std::uint64_t sent_events_lost_ = 0;
+  std::uint64_t denied_calls_ = 0;
+  std::vector<sd_bus_vtable> vtable_;
+  SlotPtr vtable_slot_;
+  SlotPtr object_manager_slot_;
 };
 
 }  // namespace tracker

@@ -9,8 +9,6 @@
 #include <system_error>
 #include <thread>
 
-#include <sdbus-c++/IConnection.h>
-
 #include "util/event_loop.h"
 #include "util/log.h"
 #include "util/unique_fd.h"
@@ -65,7 +63,7 @@ std::string ReconnectingService::status() const {
   return state_ == State::reconnecting ? "D-Bus: reconnecting" : "";
 }
 
-std::string ReconnectingService::serve(std::unique_ptr<sdbus::IConnection> connection) {
+std::string ReconnectingService::serve(BusPtr connection) {
   auto options = options_;
   options.on_disconnect = [this](const std::string& why) { lost(why); };
   auto service =

@@ -71,7 +71,7 @@ class ReconnectingService final : public ServiceEvents {
 
  private:
   struct Attempt;
-  std::string serve(std::unique_ptr<sdbus::IConnection> connection);
+  std::string serve(BusPtr connection);
   void lost(const std::string& why);
   void retry_later();
   void attempt();

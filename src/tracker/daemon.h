@@ -15,6 +15,7 @@
 #include "config/options.h"
 #include "events/output_stream.h"
 #include "kernel/probes.h"
+#include "registry/name_index.h"
 #include "service/backend.h"
 #include "service/reconnecting_service.h"
 #include "util/event_loop.h"
@@ -33,6 +34,8 @@ class Daemon : public ServiceBackend, public ContainerListener {
   // ServiceBackend
   std::vector<ContainerSnapshot> containers() const override;
   std::optional<ContainerSnapshot> container(const std::string& id) const override;
+  void for_each(const std::function<void(const ContainerSnapshot&)>& visit) const override;
+  std::size_t count() const override { return announced_; }
   FindResult find(const std::string& id_prefix_or_name) const override;
   FindResult find_by_pid(std::uint32_t pid) const override;
   FindResult find_by_cgroup_id(std::uint64_t cgroup_id) const override;
@@ -85,6 +88,9 @@ class Daemon : public ServiceBackend, public ContainerListener {
   ServiceEvents* service_events_ = nullptr;
   std::unique_ptr<Readiness> readiness_;
   std::unique_ptr<KernelRecovery> recovery_;
+  // The containers the listeners were told of (ServiceBackend's), and their names.
+  std::size_t announced_ = 0;
+  NameIndex names_;
   std::chrono::steady_clock::time_point last_drain_;
   int drain_timer_ = -1;
   Metrics metrics_;

@@ -1,5 +1,6 @@
 // The daemon as the D-Bus service and its listeners see it.
 #include <algorithm>
+#include <optional>
 
 #include "agent/snapshot.h"
 #include "enrich/sanitize.h"
@@ -25,20 +26,34 @@ std::optional<ContainerSnapshot> Daemon::container(const std::string& id) const 
   return snapshot_of(*record);
 }
 
+void Daemon::for_each(const std::function<void(const ContainerSnapshot&)>& visit) const {
+  pipeline_->registry().for_each_with_prefix("", [&](const std::shared_ptr<ContainerRecord>& c) {
+    if (c->announced()) visit(snapshot_of(*c));
+    return true;
+  });
+}
+
+// A full id wins over a name, a name over an id prefix; only announced
+// containers count. Each is O(1) or O(log n).
 ServiceBackend::FindResult Daemon::find(const std::string& text) const {
   if (text.empty()) return {};
-  auto exact = pipeline_->registry().find_by_id(text);
+  const auto& registry = pipeline_->registry();
+  auto exact = registry.find_by_id(text);
   if (exact && exact->announced()) return {FindStatus::found, exact->id()};
-  std::vector<std::string> by_prefix, by_name;
-  pipeline_->registry().for_each([&](const std::shared_ptr<ContainerRecord>& c) {
-    if (!c->announced()) return;
-    if (c->id().starts_with(text)) by_prefix.push_back(c->id());
-    if (c->info.name == text) by_name.push_back(c->id());
+  auto decide = [](const std::vector<std::string>& ids) -> std::optional<FindResult> {
+    if (ids.size() == 1) return FindResult{FindStatus::found, ids.front()};
+    if (ids.size() > 1) return FindResult{FindStatus::ambiguous, {}};
+    return std::nullopt;
+  };
+  std::vector<std::string> named;
+  for (auto id : names_.ids(text)) named.emplace_back(id);
+  if (auto found = decide(named)) return *found;
+  std::vector<std::string> prefixed;
+  registry.for_each_with_prefix(text, [&](const std::shared_ptr<ContainerRecord>& c) {
+    if (c->announced()) prefixed.push_back(c->id());
+    return prefixed.size() < 2;
   });
-  if (by_name.size() == 1) return {FindStatus::found, by_name.front()};
-  if (by_name.size() > 1) return {FindStatus::ambiguous, {}};
-  if (by_prefix.size() == 1) return {FindStatus::found, by_prefix.front()};
-  if (by_prefix.size() > 1) return {FindStatus::ambiguous, {}};
+  if (auto found = decide(prefixed)) return *found;
   return {};
 }
 
@@ -153,10 +168,13 @@ std::string Daemon::version() const {
 }
 
 void Daemon::container_added(const std::shared_ptr<ContainerRecord>& container) {
+  ++announced_;
+  names_.set(container->id(), container->info.name);
   if (service_events_) service_events_->container_added(snapshot_of(*container));
 }
 
 void Daemon::container_changed(const std::shared_ptr<ContainerRecord>& container) {
+  names_.set(container->id(), container->info.name);
   if (service_events_) service_events_->container_changed(snapshot_of(*container));
 }
 
@@ -165,6 +183,8 @@ void Daemon::container_exited(const std::shared_ptr<ContainerRecord>& container)
 }
 
 void Daemon::container_removed(const std::shared_ptr<ContainerRecord>& container) {
+  --announced_;
+  names_.set(container->id(), "");
   if (service_events_) service_events_->container_removed(snapshot_of(*container));
 }
 

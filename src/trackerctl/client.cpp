@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "service/bus_util.h"
 #include "service/dbus_names.h"
 #include "trackerctl/exit_codes.h"
 
@@ -22,7 +21,22 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
+// The sd_bus_message an sdbus-c++ message wraps: a pointer to the protected
+// member, formed inside a derived class (the standard way to read it without
+// undefined behaviour).
+struct MessageAccess : sdbus::Message {
+  static void* sdbus::Message::*handle() { return &MessageAccess::msg_; }
+};
+
 }  // namespace
+
+void allow_interactive_authorization(sdbus::IProxy& proxy) {
+  // Neither the flag nor the connection's sd_bus* is in sdbus-c++ 1.2's API
+  // (1.3 takes an sd_bus* of ours): a call built by the proxy knows its bus.
+  auto call = proxy.createMethodCall("org.freedesktop.DBus.Peer", "Ping");
+  auto* message = static_cast<sd_bus_message*>(call.*MessageAccess::handle());
+  sd_bus_set_allow_interactive_authorization(sd_bus_message_get_bus(message), 1);
+}
 
 CommandError describe_error(const sdbus::Error& error, std::string_view method) {
   const auto& name = error.getName();
@@ -75,7 +89,8 @@ Client::Client(bool allow_interactive_authorization) {
                        fmt::format("Cannot connect to the system bus: {}", error.getMessage()));
   }
   if (allow_interactive_authorization) {
-    sd_bus_set_allow_interactive_authorization(raw_bus(*connection_), 1);
+    ctl::allow_interactive_authorization(
+        *sdbus::createProxy(*connection_, dbus_names::kBusName, dbus_names::kManagerPath));
     // Someone may be typing a password into a polkit agent meanwhile; the
     // daemon gives polkit 110 s (AuthorizerOptions::interactive_timeout).
     connection_->setMethodCallTimeout(std::chrono::seconds(120));
@@ -100,11 +115,15 @@ PropertyMap Client::container_properties(const sdbus::ObjectPath& path) {
 std::map<sdbus::ObjectPath, PropertyMap> Client::all_container_properties() {
   auto proxy = sdbus::createProxy(*connection_, dbus_names::kBusName, dbus_names::kManagerPath);
   std::map<sdbus::ObjectPath, std::map<std::string, PropertyMap>> objects;
-  invoke("GetManagedObjects", [&] {
+  try {
     proxy->callMethod("GetManagedObjects")
         .onInterface("org.freedesktop.DBus.ObjectManager")
         .storeResultsTo(objects);
-  });
+  } catch (const sdbus::Error& error) {
+    // More containers than one reply may carry: what ListContainers says must do.
+    if (error.getName() == dbus_names::kErrorLimitsExceeded) return {};
+    throw describe_error(error, "GetManagedObjects");
+  }
   std::map<sdbus::ObjectPath, PropertyMap> containers;
   for (auto& [path, interfaces] : objects) {
     auto found = interfaces.find(std::string(dbus_names::kContainerInterface));

@@ -26,6 +26,10 @@ class CommandError : public std::runtime_error {
   std::string name_;
 };
 
+// Lets polkit ask the user for a password (sd-bus's allow-interactive-
+// authorization flag) in every later call on the connection `proxy` uses.
+void allow_interactive_authorization(sdbus::IProxy& proxy);
+
 // A D-Bus error of `method` as a CommandError with a message for people.
 CommandError describe_error(const sdbus::Error& error, std::string_view method);
 
@@ -68,7 +72,8 @@ class Client {
   PropertyMap container_properties(const sdbus::ObjectPath& path);
   // The properties of every container by object path, in one call
   // (ObjectManager.GetManagedObjects). Needs a passed inspect check first,
-  // e.g. ListContainers.
+  // e.g. ListContainers. Empty when there are more containers than one reply
+  // may carry (LimitsExceeded).
   std::map<sdbus::ObjectPath, PropertyMap> all_container_properties();
 
   // Runs `call`, turning a D-Bus error of `method` into a CommandError.

@@ -10,19 +10,27 @@
 //  - memory: heap of the in-process registry per container (mallinfo2), and
 //    tracker's RSS with the N containers minus without, per container, with
 //    its D-Bus objects (bus policy installed) and without a bus;
-//  - lookup: Registry::find_by_cgroup over the populated registry.
+//  - lookup: Registry::find_by_cgroup over the populated registry;
+//  - GetManagedObjects on the tracker with the N containers, timed.
+// Large: L synthetic containers (100 000), tracker on the bus only: start →
+// READY=1, RSS per container, GetManagedObjects (answered or refused, timed),
+// GetContainer by full id, id prefix and an unknown name over the bus; and in
+// process over a registry of L: lookups by id, by id prefix (the sorted ids)
+// and by name (NameIndex), against the scans of every container they replace.
 // Real: M containers (half Docker, half Podman) started before tracker
 // --containers; time from tracker's start to READY=1, to the last enriched
 // existing_container line and to the last ContainerAdded signal, against the
 // runtimes' clients inspecting the same containers with tracker's concurrency
 // (2 workers per runtime).
 //
-//   scale_bench [--cgroups=10000] [--existing=200] [--runs=2] [--out=FILE] [--log=FILE]
+//   scale_bench [--cgroups=10000] [--large=100000] [--existing=200] [--runs=2] [--out=FILE]
+//               [--log=FILE]
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <sys/stat.h>
+#include <systemd/sd-bus.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -39,6 +47,8 @@
 #include "enrich/runtime_client.h"
 #include "events/output_stream.h"
 #include "events/printer.h"
+#include "registry/name_index.h"
+#include "registry/registry.h"
 
 namespace tracker::bench {
 namespace {
@@ -73,6 +83,13 @@ class SyntheticCgroups {
     rmdir(root_.c_str());
   }
 
+  // The container ids, one per cgroup.
+  std::vector<std::string> ids() const {
+    std::vector<std::string> ids;
+    for (const auto& dir : dirs_) ids.push_back(dir.substr(dir.rfind('/') + 1));
+    return ids;
+  }
+
  private:
   std::string root_;
   std::vector<std::string> dirs_;
@@ -103,10 +120,63 @@ std::size_t minimal_walk(int dir_fd) {
   return count;
 }
 
+// A call to tracker on the system bus, timed: "" or the D-Bus error name.
+struct Timed {
+  std::string error;
+  double ms = 0;
+};
+
+class SystemBus {
+ public:
+  SystemBus() {
+    if (sd_bus_open_system(&bus_) < 0) throw std::runtime_error("cannot connect to the system bus");
+  }
+  ~SystemBus() { sd_bus_flush_close_unref(bus_); }
+
+  Timed call(const char* path, const char* interface, const char* member,
+             const std::string& argument = {}) {
+    sd_bus_message* call = nullptr;
+    sd_bus_message* reply = nullptr;
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    sd_bus_message_new_method_call(bus_, &call, "org.khulnasoft.Tracker1", path, interface, member);
+    if (!argument.empty()) sd_bus_message_append(call, "s", argument.c_str());
+    std::int64_t start = monotonic_ns();
+    int r = sd_bus_call(bus_, call, 60'000'000, &error, &reply);
+    Timed timed{r < 0 ? (error.name ? error.name : "failed") : "",
+                ms_between(start, monotonic_ns())};
+    sd_bus_error_free(&error);
+    sd_bus_message_unref(reply);
+    sd_bus_message_unref(call);
+    return timed;
+  }
+  Timed managed_objects() {
+    return call("/org/khulnasoft/Tracker1", "org.freedesktop.DBus.ObjectManager",
+                "GetManagedObjects");
+  }
+  // GetContainer for each key; the median in µs and the errors seen.
+  Json::Value get_container(const std::vector<std::string>& keys) {
+    std::vector<double> us;
+    std::set<std::string> errors;
+    for (const auto& key : keys) {
+      auto timed =
+          call("/org/khulnasoft/Tracker1", "org.khulnasoft.Tracker1.Manager", "GetContainer", key);
+      us.push_back(timed.ms * 1000);
+      errors.insert(timed.error.empty() ? "found" : timed.error);
+    }
+    Json::Value result = summary(us);
+    for (const auto& error : errors) result["answers"].append(error);
+    return result;
+  }
+
+ private:
+  sd_bus* bus_ = nullptr;
+};
+
 struct TrackerRun {
   double ready_ms = 0;
   long rss_kib = 0;
   long container_count = -1;
+  Timed managed_objects;
 };
 
 TrackerRun tracker_run(bool dbus, const std::string& log) {
@@ -129,7 +199,10 @@ TrackerRun tracker_run(bool dbus, const std::string& log) {
   run.ready_ms = ms_between(tracker->started_ns(), *ready);
   sleep(1);
   run.rss_kib = rss_kib(tracker->pid());
-  if (owns) run.container_count = BusWatcher::container_count();
+  if (owns) {
+    run.container_count = BusWatcher::container_count();
+    run.managed_objects = SystemBus().managed_objects();
+  }
   tracker->stop();
   return run;
 }
@@ -231,16 +304,23 @@ Json::Value synthetic(const Args& args, const std::string& log) {
   }
 
   for (auto& [name, list] : runs_by) {
-    std::vector<double> ready, rss, count;
+    std::vector<double> ready, rss, count, managed;
+    std::string managed_error;
     for (auto& run : list) {
       ready.push_back(run.ready_ms);
       rss.push_back(static_cast<double>(run.rss_kib));
       count.push_back(static_cast<double>(run.container_count));
+      managed.push_back(run.managed_objects.ms);
+      if (!run.managed_objects.error.empty()) managed_error = run.managed_objects.error;
     }
     Json::Value r;
     r["ready_ms"] = summary(ready);
     r["rss_kib"] = summary(rss);
     r["container_count"] = summary(count);
+    if (list.front().container_count >= 0) {
+      r["managed_objects_ms"] = summary(managed);
+      r["managed_objects_error"] = managed_error;
+    }
     result["tracker"][name] = r;
   }
   for (std::string bus : {"dbus", "no bus"}) {
@@ -251,6 +331,113 @@ Json::Value synthetic(const Args& args, const std::string& log) {
     result["walk_ready_delta_ms " + bus] =
         with["ready_ms"]["p50"].asDouble() - without["ready_ms"]["p50"].asDouble();
   }
+  return result;
+}
+
+// ns per call of `lookup`, over `reps` calls.
+template <typename Lookup>
+double ns_per(long reps, Lookup&& lookup) {
+  std::int64_t start = monotonic_ns();
+  std::size_t sink = 0;
+  for (long i = 0; i < reps; ++i) sink += lookup(i);
+  double ns = static_cast<double>(monotonic_ns() - start) / static_cast<double>(reps);
+  if (sink == 42424242) say("");  // keeps the lookups from being optimised away
+  return ns;
+}
+
+// Lookups by id, prefix and name in a registry of the large run's ids, each
+// way the daemon answers GetContainer now and the scan it did before.
+Json::Value lookups(const std::vector<std::string>& ids) {
+  Registry registry;
+  NameIndex names;
+  std::uint64_t cgroup = 1;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto added = registry.add_cgroup(++cgroup, "/docker/" + ids[i], ContainerOrigin::existing, 0);
+    if (!added.container) continue;
+    added.container->info.name = "bench-" + std::to_string(i);
+    names.set(ids[i], added.container->info.name);
+  }
+  auto key = [&](long i) { return static_cast<std::size_t>(i * 7919) % ids.size(); };
+  auto scan = [&](const std::function<bool(const ContainerRecord&)>& match) {
+    std::size_t found = 0;
+    registry.for_each([&](const std::shared_ptr<ContainerRecord>& c) { found += match(*c); });
+    return found;
+  };
+  Json::Value r;
+  r["containers"] = static_cast<Json::UInt64>(registry.size());
+  r["by_id_ns"] =
+      ns_per(1'000'000, [&](long i) { return registry.find_by_id(ids[key(i)]) ? 1 : 0; });
+  r["by_prefix_ns"] = ns_per(1'000'000, [&](long i) {
+    std::string_view prefix = std::string_view(ids[key(i)]).substr(0, 12);
+    std::size_t found = 0;
+    registry.for_each_with_prefix(
+        prefix, [&](const std::shared_ptr<ContainerRecord>&) { return ++found < 2; });
+    return found;
+  });
+  r["by_name_ns"] = ns_per(
+      1'000'000, [&](long i) { return names.ids("bench-" + std::to_string(key(i))).size(); });
+  r["scan_prefix_ns"] = ns_per(30, [&](long i) {
+    std::string_view prefix = std::string_view(ids[key(i)]).substr(0, 12);
+    return scan([&](const ContainerRecord& c) { return c.id().starts_with(prefix); });
+  });
+  r["scan_name_ns"] = ns_per(30, [&](long i) {
+    std::string name = "bench-" + std::to_string(key(i));
+    return scan([&](const ContainerRecord& c) { return c.info.name == name; });
+  });
+  return r;
+}
+
+Json::Value large(const Args& args, const std::string& log) {
+  auto n = static_cast<std::size_t>(args.number("large", 100000));
+  auto choice = detect_hierarchy("auto");
+  if (!choice.hierarchy) throw std::runtime_error(choice.error);
+  Json::Value result;
+  result["containers"] = static_cast<Json::UInt64>(n);
+  InstalledBusPolicy policy;
+  auto baseline = tracker_run(true, log);
+  SyntheticCgroups cgroups(choice.hierarchy->mount_point + "/tracker-bench-large");
+  say("creating " + std::to_string(n) + " cgroups");
+  result["mkdir_ms"] = cgroups.create(n);
+  auto ids = cgroups.ids();
+
+  TrackerOptions options;
+  options.args = {"--output", "json"};
+  options.capture_stdout = false;
+  options.stderr_path = log;
+  bool owns = false;
+  auto tracker = start_tracker_on_bus(options, owns);
+  if (!tracker || !owns)
+    throw std::runtime_error("tracker did not get ready on the bus; see " + log);
+  auto ready = tracker->wait_ready(180s);
+  result["ready_ms"] = ms_between(tracker->started_ns(), *ready);
+  sleep(1);
+  auto rss = rss_kib(tracker->pid());
+  result["rss_kib"] = static_cast<Json::Int64>(rss);
+  result["baseline_rss_kib"] = static_cast<Json::Int64>(baseline.rss_kib);
+  result["rss_bytes_per_container"] =
+      static_cast<double>(rss - baseline.rss_kib) * 1024 / static_cast<double>(n);
+  result["container_count"] = static_cast<Json::Int64>(BusWatcher::container_count());
+  {
+    SystemBus bus;
+    auto managed = bus.managed_objects();
+    result["managed_objects_ms"] = managed.ms;
+    result["managed_objects_error"] = managed.error;
+    std::vector<std::string> full, prefixes, unknown;
+    for (std::size_t i = 0; i < 200; ++i) {
+      const auto& id = ids[(i * 7919) % ids.size()];
+      full.push_back(id);
+      prefixes.push_back(id.substr(0, 12));
+      unknown.push_back("no-such-container-" + std::to_string(i));
+    }
+    result["get_container_us"]["id"] = bus.get_container(full);
+    result["get_container_us"]["prefix"] = bus.get_container(prefixes);
+    result["get_container_us"]["unknown name"] = bus.get_container(unknown);
+  }
+  result["rss_after_calls_kib"] = static_cast<Json::Int64>(rss_kib(tracker->pid()));
+  tracker->stop();
+  say("lookups in process over " + std::to_string(n) + " containers");
+  result["lookups"] = lookups(ids);
+  say("removing the synthetic cgroups");
   return result;
 }
 
@@ -382,6 +569,7 @@ int run(const Args& args) {
   std::ofstream(log, std::ios::trunc).flush();
   Json::Value result;
   if (args.number("cgroups", 10000) > 0) result["synthetic"] = synthetic(args, log);
+  if (args.number("large", 100000) > 0) result["large"] = large(args, log);
   if (args.number("existing", 200) > 0) result["existing"] = existing(args, log);
   write_result(args, result);
   return 0;

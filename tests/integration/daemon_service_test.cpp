@@ -7,8 +7,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "harness.h"
 
@@ -267,25 +269,78 @@ TEST_F(DaemonServiceTest, NotifyProtocol) {
   EXPECT_TRUE(has("STOPPING=1"));
 }
 
-// What busctl introspects on the live daemon is what the XML documents.
+// Members of `interface` in the XML, by name, each with what distinguishes
+// it: "method", "signal", "property <type> <EmitsChangedSignal>" ("true" when
+// not annotated, as sd-bus and busctl show it).
+std::map<std::string, std::string> documented_members(const std::string& interface) {
+  std::string xml = read_file(source_file("dbus/org.khulnasoft.Tracker1.xml"));
+  auto part = xml.substr(xml.find("<interface name=\"" + interface + "\""));
+  part = part.substr(0, part.find("</interface>"));
+  std::map<std::string, std::string> members;
+  std::regex member("<(method|signal|property) name=\"([A-Za-z]+)\"(?: type=\"([^\"]+)\")?");
+  std::regex emits("EmitsChangedSignal\" value=\"([a-z]+)\"");
+  for (std::sregex_iterator it(part.begin(), part.end(), member), end; it != end; ++it) {
+    std::string kind = (*it)[1];
+    if (kind != "property") {
+      members[(*it)[2]] = kind;
+      continue;
+    }
+    auto body =
+        part.substr(it->position(), part.find("</property>", it->position()) - it->position());
+    std::smatch annotation;
+    std::string flag = std::regex_search(body, annotation, emits) ? annotation[1].str() : "true";
+    members[(*it)[2]] = "property " + (*it)[3].str() + " " + flag;
+  }
+  return members;
+}
+
+// The same from `busctl introspect` of a live object: its lines are
+// ".Name  kind  signature  value  flags", the flags (last) naming
+// emits-change, emits-invalidation or const.
+std::map<std::string, std::string> served_members(const std::string& path,
+                                                  const std::string& interface) {
+  auto live = run(kBusctl + "introspect org.khulnasoft.Tracker1 " + path + " " + interface +
+                  " --no-legend");
+  EXPECT_EQ(live.status, 0) << live.output;
+  std::map<std::string, std::string> members;
+  std::istringstream lines(live.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with(".")) continue;
+    std::istringstream fields(line.substr(1));
+    std::string name, kind, signature;
+    fields >> name >> kind >> signature;
+    if (kind != "property") {
+      members[name] = kind;
+      continue;
+    }
+    std::string last = line.substr(line.find_last_of(' ') + 1);
+    std::string flag = last == "emits-change"         ? "true"
+                       : last == "emits-invalidation" ? "invalidates"
+                       : last == "const"              ? "const"
+                                                      : "false";
+    members[name] = "property " + signature + " " + flag;
+  }
+  return members;
+}
+
+// What busctl introspects on the live daemon is what the XML documents: the
+// Manager, and a container object (served from the registry on demand).
 TEST_F(DaemonServiceTest, IntrospectionMatchesTheXml) {
+  SyntheticContainer container;
+  ASSERT_TRUE(container.created());
   auto tracker = start({"--output", "json"});
   ASSERT_TRUE(tracker);
-  auto live = run(kBusctl +
-                  "introspect org.khulnasoft.Tracker1 /org/khulnasoft/Tracker1 "
-                  "org.khulnasoft.Tracker1.Manager --no-legend");
-  ASSERT_EQ(live.status, 0);
-  std::string xml = read_file(source_file("dbus/org.khulnasoft.Tracker1.xml"));
-  std::set<std::string> documented, served;
-  std::regex member("<(method|signal|property) name=\"([A-Za-z]+)\"");
-  auto manager = xml.substr(xml.find("org.khulnasoft.Tracker1.Manager"));
-  manager = manager.substr(0, manager.find("</interface>"));
-  for (std::sregex_iterator it(manager.begin(), manager.end(), member), end; it != end; ++it)
-    documented.insert((*it)[2]);
-  std::istringstream lines(live.output);
-  for (std::string line; std::getline(lines, line);)
-    if (line.starts_with(".")) served.insert(line.substr(1, line.find(' ') - 1));
-  EXPECT_EQ(served, documented);
+  EXPECT_EQ(served_members("/org/khulnasoft/Tracker1", "org.khulnasoft.Tracker1.Manager"),
+            documented_members("org.khulnasoft.Tracker1.Manager"));
+  auto path =
+      run("busctl --system call org.khulnasoft.Tracker1 /org/khulnasoft/Tracker1 "
+          "org.khulnasoft.Tracker1.Manager GetContainer s " +
+          container.id());
+  ASSERT_EQ(path.status, 0) << path.output;
+  auto object = path.output.substr(path.output.find('/'));
+  object = object.substr(0, object.find('"'));
+  EXPECT_EQ(served_members(object, "org.khulnasoft.Tracker1.Container"),
+            documented_members("org.khulnasoft.Tracker1.Container"));
 }
 
 }  // namespace

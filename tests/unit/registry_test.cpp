@@ -1,4 +1,5 @@
 #include "registry/registry.h"
+#include "registry/name_index.h"
 
 #include <gtest/gtest.h>
 
@@ -283,6 +284,59 @@ TEST(Registry, ForEachVisitsEveryContainerOnce) {
   std::multiset<std::string> seen;
   registry.for_each([&](const std::shared_ptr<ContainerRecord>& c) { seen.insert(c->id()); });
   EXPECT_EQ(seen, (std::multiset<std::string>{kId, kOtherId}));
+}
+
+// GetContainer's id-prefix lookups: O(log n) to the first match, in id order.
+TEST(Registry, ForEachWithPrefixVisitsMatchingIdsInOrder) {
+  Registry registry;
+  const std::vector<std::string> ids = {"abc" + kId.substr(3), "abd" + kId.substr(3),
+                                        "ab" + kId.substr(2), "b" + kId.substr(1)};
+  std::uint64_t cgroup = 10;
+  for (const auto& id : ids)
+    registry.add_cgroup(++cgroup, "/docker/" + id, ContainerOrigin::existing, 0);
+  auto visit = [&](std::string_view prefix, std::size_t most) {
+    std::vector<std::string> seen;
+    registry.for_each_with_prefix(prefix, [&](const std::shared_ptr<ContainerRecord>& c) {
+      seen.push_back(c->id());
+      return seen.size() < most;
+    });
+    return seen;
+  };
+  auto sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(visit("", 99), sorted);
+  EXPECT_EQ(visit("ab", 99), (std::vector<std::string>{sorted[0], sorted[1], sorted[2]}));
+  EXPECT_EQ(visit("abc", 99), std::vector<std::string>{ids[0]});
+  EXPECT_EQ(visit("ab", 2).size(), 2u);  // stops when told
+  EXPECT_TRUE(visit("c", 99).empty());
+  // Removed and displaced containers leave the order.
+  registry.remove_cgroup(11);
+  EXPECT_EQ(visit("abc", 99), std::vector<std::string>{});
+  EXPECT_EQ(visit("", 99).size(), 3u);
+}
+
+TEST(NameIndex, FollowsRenamesAndForgets) {
+  NameIndex names;
+  names.set("a1", "web");
+  names.set("b2", "web");
+  names.set("c3", "db");
+  names.set("d4", "");  // unnamed: not indexed
+  auto ids = [&](std::string_view name) {
+    auto found = names.ids(name);
+    std::set<std::string> set(found.begin(), found.end());
+    return set;
+  };
+  EXPECT_EQ(ids("web"), (std::set<std::string>{"a1", "b2"}));
+  EXPECT_EQ(ids("db"), (std::set<std::string>{"c3"}));
+  EXPECT_TRUE(ids("").empty());
+  names.set("b2", "api");  // renamed
+  EXPECT_EQ(ids("web"), (std::set<std::string>{"a1"}));
+  EXPECT_EQ(ids("api"), (std::set<std::string>{"b2"}));
+  names.set("b2", "api");  // unchanged
+  EXPECT_EQ(ids("api"), (std::set<std::string>{"b2"}));
+  names.set("a1", "");  // gone
+  EXPECT_TRUE(ids("web").empty());
+  EXPECT_EQ(names.size(), 2u);
 }
 
 TEST(Registry, RuntimeFromEnrichmentWinsOverThePath) {

@@ -216,7 +216,8 @@ void LoopThread::drain() {
 }
 
 ServiceHarness::ServiceHarness(const std::string& address, AuthorizerOptions authorization,
-                               const std::function<void(FakeBackend&)>& setup) {
+                               const std::function<void(FakeBackend&)>& setup,
+                               std::size_t max_reply_bytes) {
   setup(backend_);
   thread_ = std::make_unique<LoopThread>(
       [&](EventLoop& loop) {
@@ -227,6 +228,7 @@ ServiceHarness::ServiceHarness(const std::string& address, AuthorizerOptions aut
         }
         DbusServiceOptions options;
         options.authorization = authorization;
+        options.max_reply_bytes = max_reply_bytes;
         service_ = std::make_unique<DbusService>(loop, std::move(bus.connection), backend_,
                                                  std::move(options));
         start_error_ = service_->start();

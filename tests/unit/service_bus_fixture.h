@@ -81,7 +81,8 @@ class LoopThread {
 class ServiceHarness {
  public:
   ServiceHarness(const std::string& address, AuthorizerOptions authorization,
-                 const std::function<void(FakeBackend&)>& setup = fill_sample);
+                 const std::function<void(FakeBackend&)>& setup = fill_sample,
+                 std::size_t max_reply_bytes = DbusServiceOptions{}.max_reply_bytes);
   ~ServiceHarness();
   const std::string& start_error() const { return start_error_; }
   // Runs `work` on the service's loop thread and waits for it.

@@ -512,6 +512,99 @@ TEST_F(ServiceTest, GetManagedObjectsListsEveryContainer) {
             "nginx");
 }
 
+using ManagedObjects = std::map<sdbus::ObjectPath, std::map<std::string, Properties>>;
+
+// GetManagedObjects: "" and the objects, or the D-Bus error name.
+std::pair<std::string, ManagedObjects> managed_objects(sdbus::IProxy& manager) {
+  ManagedObjects objects;
+  try {
+    manager.callMethod("GetManagedObjects")
+        .onInterface("org.freedesktop.DBus.ObjectManager")
+        .storeResultsTo(objects);
+    return {"", objects};
+  } catch (const sdbus::Error& error) {
+    return {error.getName(), {}};
+  }
+}
+
+// A reply larger than a bus message may be (the system bus takes 32 MiB) is
+// refused rather than sent: dbus-daemon would drop tracker's connection for
+// it. The bound follows the containers as they come and go.
+TEST(ServiceLimits, GetManagedObjectsLargerThanABusMessageIsRefused) {
+  PrivateBus bus;
+  REQUIRE_PREREQUISITE(!bus.address().empty(), "a private bus: " + bus.error());
+  ServiceHarness service(
+      bus.address(), privileged_self(),
+      [](FakeBackend& backend) { backend.put(pending_container(hex_id("a1"))); }, 8192);
+  ASSERT_EQ(service.start_error(), "");
+  auto connection = client_connection(bus.address());
+  auto manager = manager_proxy(*connection);
+  EXPECT_EQ(managed_objects(*manager).second.size(), 1u);
+
+  std::vector<ContainerSnapshot> added;
+  service.run([&](FakeBackend& backend, DbusService& dbus) {
+    for (int i = 0; i < 8; ++i) {
+      auto container = pending_container(hex_id("b" + std::to_string(i)));
+      backend.put(container);
+      dbus.container_added(container);
+      added.push_back(container);
+    }
+  });
+  auto [error, objects] = managed_objects(*manager);
+  EXPECT_EQ(error, names::kErrorLimitsExceeded);
+  // Still on the bus: every other call is answered.
+  std::vector<
+      sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string,
+                    std::string, bool, std::string, uint64_t, sdbus::ObjectPath>>
+      list;
+  manager->callMethod("ListContainers").onInterface(names::kManagerInterface).storeResultsTo(list);
+  EXPECT_EQ(list.size(), 9u);
+
+  service.run([&](FakeBackend& backend, DbusService& dbus) {
+    for (const auto& container : added) {
+      backend.erase(container.id);
+      dbus.container_removed(container);
+    }
+  });
+  auto [again, remaining] = managed_objects(*manager);
+  EXPECT_EQ(again, "");
+  EXPECT_EQ(remaining.size(), 1u);
+}
+
+// Thousands of containers, each an object read from the backend when asked.
+TEST(ServiceScale, ThousandsOfContainersAreServed) {
+  PrivateBus bus;
+  REQUIRE_PREREQUISITE(!bus.address().empty(), "a private bus: " + bus.error());
+  constexpr int kContainers = 2000;
+  ServiceHarness service(bus.address(), privileged_self(), [](FakeBackend& backend) {
+    for (int i = 0; i < kContainers; ++i)
+      backend.put(pending_container(hex_id("c" + std::to_string(i) + "x")));
+  });
+  ASSERT_EQ(service.start_error(), "");
+  auto connection = client_connection(bus.address());
+  auto manager = manager_proxy(*connection);
+  auto count = manager->getProperty("ContainerCount").onInterface(names::kManagerInterface);
+  EXPECT_EQ(count.get<uint32_t>(), static_cast<uint32_t>(kContainers));
+  auto [error, objects] = managed_objects(*manager);
+  ASSERT_EQ(error, "");
+  ASSERT_EQ(objects.size(), static_cast<std::size_t>(kContainers));
+  for (const auto& [path, interfaces] : objects) {
+    const auto& properties = interfaces.at(names::kContainerInterface);
+    ASSERT_EQ(properties.size(), 36u) << path;
+    ASSERT_EQ(container_object_path(properties.at("Id").get<std::string>()), std::string(path));
+  }
+  auto last = hex_id("c" + std::to_string(kContainers - 1) + "x");
+  sdbus::ObjectPath path;
+  manager->callMethod("GetContainer")
+      .onInterface(names::kManagerInterface)
+      .withArguments(last)
+      .storeResultsTo(path);
+  auto proxy = sdbus::createProxy(*connection, names::kBusName, path);
+  EXPECT_EQ(
+      proxy->getProperty("CgroupPath").onInterface(names::kContainerInterface).get<std::string>(),
+      "/k8s.io/" + last);
+}
+
 TEST_F(ServiceTest, AddedContainerIsExportedAndAnnounced) {
   SignalRecorder signals(bus_.address());
   auto id = hex_id("beef");
@@ -738,6 +831,59 @@ TEST_F(ServiceTest, IntrospectionOfTheLiveObjectsMatchesTheXml) {
   EXPECT_TRUE(manager.count("org.freedesktop.DBus.Properties"));
   EXPECT_TRUE(container.count("org.freedesktop.DBus.Properties"));
   EXPECT_FALSE(container.count(names::kManagerInterface));
+}
+
+// EmitsChangedSignal of every property by interface, as annotated ("true"
+// when not), in the XML or in what the live objects answer.
+std::map<std::string, std::map<std::string, std::string>> emits_of(const std::string& xml) {
+  std::map<std::string, std::map<std::string, std::string>> emits;
+  std::regex interface("<interface name=\"([^\"]+)\"[^>]*>([\\s\\S]*?)</interface>");
+  std::regex property("<property ([^>]*?)(/>|>([\\s\\S]*?)</property>)");
+  std::regex annotation("EmitsChangedSignal\"\\s+value=\"([a-z]+)\"");
+  for (std::sregex_iterator i(xml.begin(), xml.end(), interface), end; i != end; ++i) {
+    std::string body = (*i)[2];
+    auto& properties = emits[(*i)[1]];
+    for (std::sregex_iterator p(body.begin(), body.end(), property); p != end; ++p) {
+      std::string inner = (*p)[3];
+      std::smatch value;
+      properties[attribute((*p)[1], "name")] =
+          std::regex_search(inner, value, annotation) ? value[1].str() : "true";
+    }
+  }
+  return emits;
+}
+
+TEST_F(ServiceTest, PropertiesAnnounceChangesAsTheXmlSays) {
+  auto documented = emits_of(read_file(TRACKER1_XML_PATH));
+  auto introspect = [&](const std::string& path) {
+    auto proxy = sdbus::createProxy(*connection_, names::kBusName, path);
+    std::string xml;
+    proxy->callMethod("Introspect")
+        .onInterface("org.freedesktop.DBus.Introspectable")
+        .storeResultsTo(xml);
+    return emits_of(xml);
+  };
+  auto manager = introspect(names::kManagerPath)[names::kManagerInterface];
+  auto container = introspect(path_of(web_))[names::kContainerInterface];
+  EXPECT_EQ(manager.size(), 12u);
+  EXPECT_EQ(manager, documented[names::kManagerInterface]);
+  EXPECT_EQ(container.size(), 36u);
+  EXPECT_EQ(container, documented[names::kContainerInterface]);
+}
+
+// The parent of the container objects lists every one of them (sd-bus asks
+// the service's node enumerator: no object is registered per container).
+TEST_F(ServiceTest, ContainerNodeListsEveryContainer) {
+  auto proxy = sdbus::createProxy(*connection_, names::kBusName, names::kContainerPathPrefix);
+  std::string xml;
+  proxy->callMethod("Introspect")
+      .onInterface("org.freedesktop.DBus.Introspectable")
+      .storeResultsTo(xml);
+  std::set<std::string> nodes;
+  std::regex node("<node name=\"([^\"]+)\"");
+  for (std::sregex_iterator it(xml.begin(), xml.end(), node), end; it != end; ++it)
+    nodes.insert(std::string(names::kContainerPathPrefix) + "/" + (*it)[1].str());
+  EXPECT_EQ(nodes, (std::set<std::string>{path_of(nginx_), path_of(web_), path_of(pending_)}));
 }
 
 TEST(ServiceApiXml, EveryMemberIsDocumented) {

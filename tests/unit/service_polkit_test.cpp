@@ -11,11 +11,11 @@
 
 #include <future>
 
-#include "service/bus_util.h"
 #include "service/dbus_names.h"
 #include "service/object_path.h"
 #include "tests/common/prerequisite.h"
 #include "tests/unit/service_bus_fixture.h"
+#include "trackerctl/client.h"
 
 namespace tracker::testing {
 namespace {
@@ -139,7 +139,7 @@ INSTANTIATE_TEST_SUITE_P(Methods, PolkitActionTest,
 TEST_F(PolkitTest, InteractiveFlagOfTheCallIsPassedOn) {
   start();
   polkit_->decide(names::kActionManage, {true, false});
-  sd_bus_set_allow_interactive_authorization(raw_bus(*connection_), 1);
+  ctl::allow_interactive_authorization(*manager_);
   EXPECT_EQ(call("Reload").first, "");
   auto requests = polkit_->requests();
   ASSERT_EQ(requests.size(), 1u);

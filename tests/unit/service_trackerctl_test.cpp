@@ -116,6 +116,20 @@ TEST_F(TrackerctlTest, NoContainersSaysSo) {
   EXPECT_EQ(result.out, "No containers.\n");
 }
 
+// More containers than one GetManagedObjects reply may carry: the list
+// comes from ListContainers alone.
+TEST_F(TrackerctlTest, ContainersAreListedWhenGetManagedObjectsIsRefused) {
+  AuthorizerOptions options;
+  options.privileged_uid = getuid();
+  service_ = std::make_unique<ServiceHarness>(bus_.address(), options, fill_sample, 1024);
+  ASSERT_EQ(service_->start_error(), "");
+  auto result = trackerctl({"containers", "--all", "--no-legend"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr(nginx_.substr(0, 12) + " nginx"));
+  EXPECT_THAT(result.out, HasSubstr("shop/web-7d9f"));
+  EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 3);
+}
+
 TEST_F(TrackerctlTest, ContainerShowsEveryProperty) {
   start();
   auto result = trackerctl({"container", "web"});
