@@ -37,6 +37,14 @@ EventSet EventSet::all() {
   return set;
 }
 
+EventSet EventSet::lifecycle_only() const {
+  EventSet lifecycle;
+  for (auto type : {EventType::container_create, EventType::container_remove,
+                    EventType::container_exit, EventType::existing_container})
+    if (contains(type)) lifecycle.add(type);
+  return lifecycle;
+}
+
 std::uint32_t EventSet::kernel_mask() const {
   std::uint32_t mask = 0;
   if (contains(EventType::sched_process_fork)) mask |= TRACKER_MASK(TRACKER_EVENT_PROCESS_FORK);

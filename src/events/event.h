@@ -39,6 +39,8 @@ class EventSet {
   bool empty() const { return bits_ == 0; }
   // The bits the kernel filters process events with (tracker_config.event_mask).
   std::uint32_t kernel_mask() const;
+  // Only the container lifecycle events of this set (no process events).
+  EventSet lifecycle_only() const;
 
  private:
   static std::uint32_t bit(EventType type) { return 1u << static_cast<unsigned>(type); }

@@ -1,6 +1,8 @@
 #include "events/output_stream.h"
 
 #include <poll.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,6 +36,11 @@ void OutputStream::flush() {
   if (broken_) written = complete_;
   buffer_.erase(0, written);
   complete_ -= written;
+}
+
+bool OutputStream::is_discarded() const {
+  struct stat st {};
+  return fstat(fd_, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
 }
 
 bool OutputStream::is_terminal() const {

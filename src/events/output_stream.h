@@ -18,6 +18,9 @@ class OutputStream {
   std::string& buffer() { return buffer_; }
   bool broken() const { return broken_; }  // the reader went away (EPIPE) or a write failed
   bool is_terminal() const;
+  // Writes to /dev/null: nobody reads what is printed (tracker.service's
+  // StandardOutput=null).
+  bool is_discarded() const;
 
  private:
   int fd_;

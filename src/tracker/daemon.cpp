@@ -44,6 +44,12 @@ EnricherOptions Daemon::enricher_options(const Options& options) {
   return result;
 }
 
+// What nobody reads is not asked of the kernel: with the output discarded,
+// only container lifecycle events (listeners hear of containers regardless).
+EventSet Daemon::events_worth_reading(const Options& options) const {
+  return output_discarded_ ? options.events.lifecycle_only() : options.events;
+}
+
 bool Daemon::open_output(const Options& options, std::string& error) {
   UniqueFd file;
   int fd = STDOUT_FILENO;
@@ -66,6 +72,11 @@ bool Daemon::open_output(const Options& options, std::string& error) {
   printer_options.container_columns = options.scope.has_container_filter();
   printer_options.image_column = printer_options.container_columns && options.containers;
   auto printer = make_printer(printer_options, *out);
+  bool discarded = out->is_discarded();
+  if (discarded && !output_discarded_)
+    log(LogLevel::info, "output",
+        "events go to /dev/null: process events are not asked of the kernel");
+  output_discarded_ = discarded;
   bool new_target = !out_ || options.output_path != options_.output_path;
   bool new_format = !printer_ || options.output != options_.output;
   out_ = std::move(out);
@@ -96,7 +107,7 @@ bool Daemon::start() {
     return false;
   }
   PipelineOptions pipeline_options;
-  pipeline_options.events = options_.events;
+  pipeline_options.events = events_worth_reading(options_);
   pipeline_options.scope = options_.scope;
   pipeline_options.hold_timeout = time_budgets(options_.enrichment_timeout).hold;
   pipeline_ = std::make_unique<Pipeline>(pipeline_options, hierarchy_, *printer_);
@@ -120,7 +131,7 @@ bool Daemon::start() {
     log(LogLevel::error, "kernel", "{}", error);
     return false;
   }
-  probes_->configure(options_.scope.kernel_mode(), options_.events.kernel_mask());
+  probes_->configure(options_.scope.kernel_mode(), events_worth_reading(options_).kernel_mask());
   pipeline_->set_state_map(probes_.get(), probes_->host_mount_namespace());
   recovery_ = std::make_unique<KernelRecovery>(*probes_, *pipeline_);
   log(LogLevel::info, "kernel", "attached {} tracepoints", probes_->attach_kind());
@@ -267,11 +278,11 @@ void Daemon::apply(const Options& options) {
     log(LogLevel::notice, "config",
         "cgroup hierarchy, buffer size and tracepoint kind take effect on restart");
   PipelineOptions pipeline_options = pipeline_->options();
-  pipeline_options.events = options.events;
+  pipeline_options.events = events_worth_reading(options);
   pipeline_options.scope = options.scope;
   pipeline_options.hold_timeout = time_budgets(options.enrichment_timeout).hold;
   pipeline_->set_options(pipeline_options);
-  probes_->configure(options.scope.kernel_mode(), options.events.kernel_mask());
+  probes_->configure(options.scope.kernel_mode(), events_worth_reading(options).kernel_mask());
   options_ = options;
   if (plan.reconfigure_enrichment) enricher_->reconfigure(enricher_options(options_));
   if (plan.reschedule_metrics) schedule_metrics();

@@ -60,6 +60,7 @@ class Daemon : public ServiceBackend, public ContainerListener {
  private:
   bool start();
   bool open_output(const Options& options, std::string& error);
+  EventSet events_worth_reading(const Options& options) const;
   void apply(const Options& options);
   void on_ring_readable();
   void drain();
@@ -88,6 +89,7 @@ class Daemon : public ServiceBackend, public ContainerListener {
   ServiceEvents* service_events_ = nullptr;
   std::unique_ptr<Readiness> readiness_;
   std::unique_ptr<KernelRecovery> recovery_;
+  bool output_discarded_ = false;  // the output is /dev/null
   // The containers the listeners were told of (ServiceBackend's), and their names.
   std::size_t announced_ = 0;
   NameIndex names_;

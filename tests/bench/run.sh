@@ -118,14 +118,14 @@ if ((quick)); then
 	ringbuf_args=(--rounds=1 --spawns=2000 --ring-mib=32)
 	overhead_args=(--rounds=2 --spawns=500)
 	enrich_args=(--count=3)
-	scale_args=(--cgroups=1000 --existing=10 --runs=1)
+	scale_args=(--cgroups=1000 --large=3000 --existing=10 --runs=1)
 	churn_args=(--workers=3 --per-worker=3)
 else
 	pipeline_args=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
 	ringbuf_args=(--rounds=3 --spawns=15000 --ring-mib=128)
 	overhead_args=(--rounds=15 --spawns=2000)
 	enrich_args=(--count=20)
-	scale_args=(--cgroups=10000 --existing=200 --runs=2)
+	scale_args=(--cgroups=10000 --large=100000 --existing=200 --runs=2)
 	churn_args=(--workers=6 --per-worker=24)
 fi
 

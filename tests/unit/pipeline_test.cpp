@@ -594,6 +594,22 @@ INSTANTIATE_TEST_SUITE_P(Scopes, PipelineScopeTest, testing::ValuesIn(kScopeCase
                            return row.param.name;
                          });
 
+// Output to /dev/null: the daemon asks the kernel for lifecycle events only.
+TEST(EventSetTest, LifecycleOnlyKeepsNoProcessEvent) {
+  auto lifecycle = EventSet::all().lifecycle_only();
+  EXPECT_TRUE(lifecycle.contains(EventType::container_create));
+  EXPECT_TRUE(lifecycle.contains(EventType::container_remove));
+  EXPECT_TRUE(lifecycle.contains(EventType::container_exit));
+  EXPECT_TRUE(lifecycle.contains(EventType::existing_container));
+  EXPECT_FALSE(lifecycle.contains(EventType::sched_process_exec));
+  EXPECT_FALSE(lifecycle.contains(EventType::sched_process_fork));
+  EXPECT_FALSE(lifecycle.contains(EventType::sched_process_exit));
+  EXPECT_EQ(lifecycle.kernel_mask(), 0u);
+  EventSet only_exec;
+  only_exec.add(EventType::sched_process_exec);
+  EXPECT_TRUE(only_exec.lifecycle_only().empty());
+}
+
 struct EventSetCase {
   std::string name;
   std::vector<EventType> events;
