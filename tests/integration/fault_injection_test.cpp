@@ -771,8 +771,10 @@ TEST(FaultInjection, RingBufferOverflowIsCountedAndReconciled) {
   REQUIRE_PREREQUISITE(system_bus_answers(), "the system bus (tests/fixtures/runtimes.sh start)");
   InstalledBusPolicy policy;
   TempDir dir("tracker-overflow-");
-  // Output goes nowhere: the test reads tracker's state from the bus.
-  std::ofstream(dir.file("tracker.conf")) << "[Output]\nPath=/dev/null\n";
+  // The test reads tracker's state from the bus; the events go to a file (not
+  // /dev/null: with its output discarded tracker asks for no process events,
+  // and nothing would overflow).
+  std::ofstream(dir.file("tracker.conf")) << "[Output]\nPath=" << dir.file("events.json") << "\n";
   std::vector<std::unique_ptr<SyntheticContainer>> before;
   for (int i = 0; i < 5; ++i) before.push_back(std::make_unique<SyntheticContainer>());
 
