@@ -56,11 +56,13 @@ grpc::ChannelArguments unix_channel_arguments() {
   args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
   args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
   // The first retry comes soon and none waits long, so a runtime that comes
-  // back is noticed within a second. (The "min" backoff is also the connect
-  // timeout: plenty for a unix socket.)
+  // back is noticed within the half second of a ping (a connect to a unix
+  // socket that is gone fails at once; with gRPC's jitter a 1 s backoff and
+  // the ping interval added up to over 2 s). The "min" backoff is also the
+  // connect timeout: plenty for a unix socket.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 1000);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 500);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   args.SetMaxReceiveMessageSize(kMaxGrpcReplyBytes);
   return args;
 }
