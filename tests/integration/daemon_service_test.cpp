@@ -198,8 +198,8 @@ TEST_F(DaemonServiceTest, ReloadAppliesDropIns) {
 
   config.remove_drop_in("60-bad.conf");
   config.drop_in("50-enrich.conf", "[Enrichment]\nEnabled=no\n");
-  ASSERT_TRUE(command_succeeds(kBusctl + "call " + kManager + "Reload"));
-  EXPECT_EQ(manager_property("EnrichmentEnabled"), "b false");
+  ASSERT_TRUE(command_succeeds(kBusctl + "call " + kManager + "Reload")) << tracker->stderr_text();
+  EXPECT_EQ(manager_property("EnrichmentEnabled"), "b false") << tracker->stderr_text();
   EXPECT_EQ(kill(tracker->pid(), 0), 0) << "tracker must keep running through reloads";
 }
 
